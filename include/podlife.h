@@ -1,0 +1,12 @@
+/*
+ * podlife.h - umbrella header of libpodlife: everything a host needs.
+ * Backend implementors also include podlife/backend.h.
+ */
+#ifndef PODLIFE_H
+#define PODLIFE_H
+
+#include "podlife/common.h"
+#include "podlife/pod.h"
+#include "podlife/image.h"
+
+#endif
