@@ -163,6 +163,22 @@ typedef enum podlife_json_flags {
  */
 PODLIFE_EXTERN int podlife_pod_to_json(const podlife_pod *pod, unsigned int flags, char **out);
 
+/*
+ * The pod as YAML, block style, keys in the same order as the JSON; strings
+ * that YAML would read as numbers or bools are quoted.  `flags` is reserved
+ * (pass 0).  *out is owned: free with podlife_free().
+ */
+PODLIFE_EXTERN int podlife_pod_to_yaml(const podlife_pod *pod, unsigned int flags, char **out);
+
+/*
+ * `n` pods (borrowed) as one `kind: List` object (apiVersion v1, items),
+ * as JSON (flags as for podlife_pod_to_json) or YAML.  Owned: podlife_free().
+ */
+PODLIFE_EXTERN int podlife_pods_to_json(podlife_pod *const *pods, size_t n, unsigned int flags,
+                                        char **out);
+PODLIFE_EXTERN int podlife_pods_to_yaml(podlife_pod *const *pods, size_t n, unsigned int flags,
+                                        char **out);
+
 /* ---- quantities ---------------------------------------------------------- */
 
 /*

@@ -357,9 +357,13 @@ typedef struct pl_volume {
 	pl_secret_vol *secret;
 	pl_config_map_vol *config_map;
 	/* Other sources are kept verbatim; other_kind names the one given. */
-	pl_node *other[28];
-	const char *other_kind;
+	pl_node *other[26];
 } pl_volume;
+
+/* JSON name of the first volume source that is set, or NULL. */
+const char *pl_volume_source_kind(const pl_volume *v);
+/* Number of volume sources set. */
+size_t pl_volume_source_count(const pl_volume *v);
 
 typedef struct pl_readiness_gate {
 	pl_obj obj;
@@ -461,9 +465,14 @@ typedef enum pl_ftype {
 	PL_F_RAW     /* pl_node *, kept verbatim */
 } pl_ftype;
 
+enum {
+	PL_FF_INT32 = 1u << 0 /* an int32 in the Go type: range checked */
+};
+
 typedef struct pl_field {
 	const char *name; /* JSON name */
-	pl_ftype type;
+	uint8_t type;     /* pl_ftype */
+	uint8_t flags;    /* PL_FF_* */
 	uint16_t offset;
 	const pl_schema *sub; /* OBJ and LIST */
 } pl_field;
@@ -479,6 +488,9 @@ extern const pl_schema pl_schema_pod;
 extern const pl_schema pl_schema_container;
 extern const pl_schema pl_schema_volume;
 extern const pl_schema pl_schema_probe;
+extern const pl_schema pl_schema_meta;
+extern const pl_schema pl_schema_pod_secctx;
+extern const pl_schema pl_schema_empty_dir;
 
 /* Index of the field at `offset` in schema s (abort-free: -1 if none). */
 int pl_schema_field_index(const pl_schema *s, size_t offset);
