@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# examples/quickstart.sh - installs what libpodlife needs (Debian/Ubuntu),
+# builds it, and runs the example pod: validates the manifest, prints the
+# defaulted pod, then simulates its lifecycle on the fake backend.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(meson ninja-build gcc pkg-config libyaml-dev libjansson-dev libcurl4-openssl-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "== installing: ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "== building"
+[ -d build ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+
+pod=${1:-examples/pods/init-demo.yaml}
+echo "== podlife validate -o yaml $pod"
+build/examples/podlife validate -o yaml "$pod"
+echo
+echo "== podlife simulate $pod --for 2m"
+build/examples/podlife simulate "$pod" --for 2m --behave init-myservice=exit:0@5s --behave init-mydb=exit:0@3s
