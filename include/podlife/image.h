@@ -134,6 +134,18 @@ PODLIFE_EXTERN size_t podlife_keyring_count(const podlife_keyring *kr);
 PODLIFE_EXTERN int podlife_keyring_lookup(const podlife_keyring *kr, const char *image,
                                           podlife_credentials **out);
 
+/*
+ * podlife_keyring_lookup takes `image` as BasicDockerKeyring.Lookup does:
+ * a repository name as written, matched without normalisation.  The
+ * kubelet looks up the normalised repository of a container's image
+ * (kuberuntime PullImage: parsers.ParseImageName, tag and digest dropped);
+ * podlife_keyring_lookup_image does that: "busybox:1.36" is looked up as
+ * "docker.io/library/busybox".  EINVAL when `image` is not a valid
+ * reference.  *out as for podlife_keyring_lookup.
+ */
+PODLIFE_EXTERN int podlife_keyring_lookup_image(const podlife_keyring *kr, const char *image,
+                                                podlife_credentials **out);
+
 PODLIFE_EXTERN size_t podlife_credentials_count(const podlife_credentials *c);
 /* Borrowed strings; NULL when i is out of range. */
 PODLIFE_EXTERN const char *podlife_credential_registry(const podlife_credentials *c, size_t i);
