@@ -112,6 +112,12 @@ typedef struct pl_pod_status {
 	pl_cstatus *regular; /* n_regular entries, spec order */
 	size_t n_readiness_gates;
 	const char *const *readiness_gates; /* borrowed condition types */
+	/*
+	 * Added by status.c: per readiness gate, the status of the pod
+	 * condition of that type as the host reports it: -1 absent, 0 False,
+	 * 1 True.  NULL means every gate's condition is absent.  Borrowed.
+	 */
+	const signed char *readiness_gate_values;
 } pl_pod_status;
 
 /* getPhase (pkg/kubelet/kubelet_pods.go), newest behaviour. */
@@ -136,5 +142,55 @@ void pl_compute_columns(const pl_pod_status *st, pl_ms now, pl_columns *out);
 
 /* kubectl's short duration ("40s", "5m2s", "3h", "2d") (duration.HumanDuration). */
 void pl_human_duration(pl_ms d, char *buf, size_t len);
+
+/* ---- added by status.c / printer.c / status_json.c ------------------------ */
+
+/*
+ * The ContainerStatus.ready the API reports: for a regular init container
+ * the prober manager's rule (terminated with exit code 0), for every other
+ * container the `ready` field.
+ */
+bool pl_cstatus_ready(const pl_cstatus *c);
+
+/* The status entry (init or regular) of a container name; NULL if none. */
+const pl_cstatus *pl_status_find(const pl_pod_status *st, const char *name);
+
+/* "Guaranteed" | "Burstable" | "BestEffort" for a pod spec (GetPodQOS,
+ * pkg/apis/core/v1/helper/qos).  NULL spec: "BestEffort".  Static string. */
+struct pl_pod_spec;
+const char *pl_pod_qos_class(const struct pl_pod_spec *spec);
+
+/*
+ * Parses a resource quantity into thousandths of a unit, rounded up
+ * (resource.Quantity.MilliValue).  false on bad syntax or overflow.
+ */
+bool pl_quantity_milli(const char *text, int64_t *milli);
+
+/* Engine milliseconds plus the wall offset as RFC 3339 UTC with whole
+ * seconds ("2026-11-24T07:48:18Z", as metav1.Time marshals).  false when
+ * the time is out of range. */
+bool pl_format_rfc3339(pl_ms engine_ms, pl_ms wall_offset_ms, char *buf, size_t len);
+
+/* What the PodStatus JSON is built from.  All pointers borrowed. */
+typedef struct pl_status_view {
+	const pl_pod_status *st;
+	const struct pl_pod_model *model; /* may be NULL: no qosClass */
+	pl_ms wall_offset_ms; /* wall time (Unix ms) = engine time + this */
+	const char *host_ip;  /* node address; NULL or "" to omit hostIP(s) */
+} pl_status_view;
+
+/*
+ * PodStatus as Kubernetes JSON (k8s.io/api/core/v1 field order): phase,
+ * conditions, message, reason, hostIP(s), podIP(s), startTime,
+ * initContainerStatuses (spec order), containerStatuses (sorted by name as
+ * the kubelet sorts them), qosClass.  *out is a new jansson reference
+ * (json_decref).  EINVAL on NULL arguments, ENOMEM when an allocation
+ * fails (nothing is returned then).
+ */
+struct json_t;
+int pl_status_to_json(const pl_status_view *v, struct json_t **out);
+
+/* Same, serialised compactly; *out owned, freed with pl_free(a, ...). */
+int pl_status_to_json_text(const pl_status_view *v, const pl_alloc *a, char **out);
 
 #endif

@@ -1,0 +1,124 @@
+/*
+ * lib/engine/events.h - a pod's event log, counted and aggregated as the
+ * kubelet's event recorder (client-go tools/record EventCorrelator) and
+ * shown as `kubectl describe` shows it (DescribeEvents in
+ * staging/src/k8s.io/kubectl/pkg/describe/describe.go).
+ *
+ * Recording an event that matches an existing row on (type, reason, field
+ * path, message) increments that row's count and moves its last-seen time;
+ * otherwise a new row is added.  Like the recorder's EventAggregator, once
+ * 10 distinct messages with the same (type, reason) were seen within 10
+ * minutes, further ones are recorded as "(combined from similar events):
+ * <message>" on one row.  The log is bounded: at most `max_rows` rows; the
+ * row seen least recently is dropped to make room, so memory stays flat.
+ *
+ * A log is used from one thread at a time; it holds no global state.
+ */
+#ifndef PL_ENGINE_EVENTS_H
+#define PL_ENGINE_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/common.h"
+#include "status.h"
+
+typedef enum pl_event_type {
+	PL_EVENT_NORMAL = 0,
+	PL_EVENT_WARNING
+} pl_event_type;
+
+/* "Normal" / "Warning" */
+const char *pl_event_type_name(pl_event_type t);
+
+#define PL_EVENT_LOG_DEFAULT_ROWS 256
+/* EventAggregator defaults (events_cache.go). */
+#define PL_EVENT_AGGREGATE_MAX 10
+#define PL_EVENT_AGGREGATE_WINDOW_MS (600 * 1000)
+
+/* One row of the describe table (one API Event object). */
+typedef struct pl_event_row {
+	pl_event_type type;
+	char *reason;     /* owned */
+	char *message;    /* owned */
+	char *field_path; /* owned; NULL for the pod itself */
+	uint32_t count;
+	bool combined;     /* "(combined from similar events)" row of a group */
+	pl_ms first, last; /* first and last seen, engine time */
+	uint64_t seq;      /* creation order, for stable ordering */
+} pl_event_row;
+
+/* Aggregation state of one (type, reason) group. */
+typedef struct pl_event_group {
+	pl_event_type type;
+	char *reason; /* owned */
+	pl_ms last;   /* last event of the group */
+	uint8_t n_keys;
+	uint64_t keys[PL_EVENT_AGGREGATE_MAX]; /* message hashes, oldest first */
+} pl_event_group;
+
+typedef struct pl_event_log {
+	const pl_alloc *a;
+	size_t max_rows;
+	pl_event_row *rows; /* unordered; see pl_event_log_sorted */
+	size_t n, cap;
+	pl_event_group *groups;
+	size_t n_groups, cap_groups;
+	uint64_t next_seq;
+	uint64_t recorded; /* events recorded, dropped rows included */
+	uint64_t dropped;  /* rows dropped to keep the bound */
+} pl_event_log;
+
+/* max_rows 0 means PL_EVENT_LOG_DEFAULT_ROWS.  `a` must outlive the log
+ * (NULL: libc). */
+void pl_event_log_init(pl_event_log *log, const pl_alloc *a, size_t max_rows);
+void pl_event_log_free(pl_event_log *log);
+
+/*
+ * Records one event at engine time `at`.  reason and message must be
+ * non-NULL; field_path (e.g. "spec.containers{app}") may be NULL.  The
+ * strings are copied.  EINVAL on bad arguments, ENOMEM when a copy fails
+ * (the log is unchanged then).
+ */
+int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reason,
+                        const char *message, const char *field_path, pl_ms at);
+
+/*
+ * The rows in describe order (last seen ascending, then creation order),
+ * as pointers into the log valid until the next record or free.  *out is
+ * allocated with the log's allocator (pl_free); NULL with *n 0 when empty.
+ */
+int pl_event_log_sorted(const pl_event_log *log, const pl_event_row ***out, size_t *n);
+
+/*
+ * kubectl's Age cell: "<age of last> (x<count> over <age of first>)" when
+ * count > 1, else "<age of first>"; ages are HumanDuration of now minus
+ * the wall time truncated to whole seconds (metav1.Time precision).
+ */
+void pl_event_age(const pl_event_row *row, pl_ms now, pl_ms wall_offset_ms, char *buf,
+                  size_t len);
+
+/*
+ * Appends the `kubectl describe` Events section to out, without column
+ * alignment: "Events:\t<none>\n", or "Events:\n  Type\tReason\tAge\tFrom\tMessage\n",
+ * "  ----\t------\t----\t----\t-------\n" and one tab-separated line per
+ * row (From "kubelet"; the message prefixed with "<fieldPath>: " as
+ * newer kubectl prints it).  Pass the text through pl_tabwrite for the
+ * aligned form; pl_event_log_describe does both.
+ */
+int pl_event_log_describe_cells(const pl_event_log *log, pl_ms now, pl_ms wall_offset_ms,
+                                pl_buf *out);
+
+/* The aligned Events section, as `kubectl describe` prints it. */
+int pl_event_log_describe(const pl_event_log *log, pl_ms now, pl_ms wall_offset_ms,
+                          pl_buf *out);
+
+/*
+ * Go text/tabwriter as kubectl configures it (minwidth 0, tabwidth 8,
+ * padding 2, pad with spaces, no flags): aligns tab-terminated cells of
+ * consecutive lines into columns.  Appends the result to out.
+ */
+void pl_tabwrite(const char *text, size_t len, pl_buf *out);
+
+#endif
