@@ -1,0 +1,13 @@
+/*
+ * tests/fuzz/fuzz_yaml.c - libFuzzer target: podlife_pod_parse on YAML
+ * streams (PODLIFE_PARSE_YAML) with small limits.  Seeds live in
+ * tests/fuzz/corpus/yaml; tests/run fuzzes a copy of them.
+ */
+#include "fuzz_pod.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_pod_input(data, size, PODLIFE_PARSE_YAML);
+}
