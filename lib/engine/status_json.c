@@ -62,10 +62,14 @@ bool pl_quantity_milli(const char *text, int64_t *milli)
 		return false;
 	/* Suffix: binary SI, decimal SI, or a decimal exponent. */
 	int bin = 0; /* value *= 2^(10*bin) */
-	const char *ep = p + 1;
-	if (*ep == '+' || *ep == '-')
-		ep++;
-	if ((*p == 'e' || *p == 'E') && *ep >= '0' && *ep <= '9') {
+	bool exponent = false;
+	if (*p == 'e' || *p == 'E') {
+		const char *ep = p + 1;
+		if (*ep == '+' || *ep == '-')
+			ep++;
+		exponent = *ep >= '0' && *ep <= '9';
+	}
+	if (exponent) {
 		p++;
 		bool eneg = false;
 		if (*p == '+' || *p == '-') {

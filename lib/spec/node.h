@@ -46,12 +46,22 @@ struct pl_node {
 	} u;
 };
 
-/* Limits that keep hostile input bounded. */
+/*
+ * Limits that keep hostile input bounded.  A zero field (or a NULL limits
+ * pointer) takes the default of pl_read_limits_resolve.
+ */
 typedef struct pl_read_limits {
 	size_t max_bytes;      /* whole input */
 	unsigned int max_depth; /* nesting of maps and sequences */
 	size_t max_nodes;      /* after alias expansion, per document */
 } pl_read_limits;
+
+#define PL_READ_DEFAULT_MAX_BYTES ((size_t)64 << 20)
+#define PL_READ_DEFAULT_MAX_DEPTH 512u
+#define PL_READ_DEFAULT_MAX_NODES ((size_t)4 << 20)
+
+/* Copies `in` to `out`, with defaults for NULL or zero fields. */
+void pl_read_limits_resolve(pl_read_limits *out, const pl_read_limits *in);
 
 /*
  * One document of a stream.  Nodes live in `arena` (owned by the caller of
@@ -62,24 +72,51 @@ typedef int (*pl_doc_cb)(void *ud, unsigned int index, pl_node *root);
 
 /*
  * Reads every document of a YAML stream (or JSON text, which the JSON
- * reader handles) and calls cb for each.  Syntax errors, limit violations
- * and invalid UTF-8 go to diag with their position and make the reader
- * return EPARSE or ETOOBIG; documents before the error have been handed
- * to cb already.  Each document gets a fresh scratch arena that the
- * reader frees after cb returns.
+ * reader handles) and calls cb for each, with a 0-based index.  Syntax
+ * errors, limit violations and invalid UTF-8 go to diag (may be NULL) with
+ * their position and make the reader return EPARSE or ETOOBIG (ENOMEM when
+ * memory runs out); documents before the error have been handed to cb
+ * already.  Each document gets a fresh scratch arena that the reader frees
+ * after cb returns: cb must copy (pl_node_copy) what it keeps.  Before
+ * each document the reader sets diag->document to its index.
+ *
+ * YAML: an empty stream yields no document, an empty document (`---`
+ * alone) a PL_N_NULL root.  Plain null/Null/NULL/~/empty scalars become
+ * PL_N_NULL (map keys stay scalars).  Aliases share the anchored node (the
+ * tree is a DAG; it is never cyclic), merge keys are resolved as go-yaml
+ * v2 does, duplicate keys stay in the map.
+ *
+ * JSON: one document; positions are known for the root only (1:1), the
+ * other nodes have line/col 0.  Numbers keep their text (PL_SC_JSON_NUMBER;
+ * reals always show a '.' or an exponent), booleans are "true"/"false"
+ * (PL_SC_JSON_BOOL), strings PL_SC_QUOTED.  Duplicate object keys keep the
+ * last value (jansson's behaviour).
+ *
+ * Not thread-safe on a shared diag; otherwise reentrant.
  */
 int pl_read_yaml(const pl_alloc *a, const char *data, size_t len, const pl_read_limits *lim,
                  podlife_diag *diag, pl_doc_cb cb, void *ud);
 int pl_read_json(const pl_alloc *a, const char *data, size_t len, const pl_read_limits *lim,
                  podlife_diag *diag, pl_doc_cb cb, void *ud);
 
-/* Map lookup by key; NULL when absent or when n is not a map. */
+/*
+ * Map lookup by key; NULL when absent or when n is not a map.  With
+ * duplicate keys the last pair wins (as go-yaml assigns into a map).
+ */
 pl_node *pl_node_get(const pl_node *map, const char *key);
-/* Scalar text or NULL. */
+/* Scalar text or NULL (also for PL_N_NULL and containers). */
 const char *pl_node_text(const pl_node *n);
-/* Deep copy into another arena (positions kept). */
+/*
+ * Deep copy into another arena (positions kept); shared (aliased) subtrees
+ * become separate copies.  Only for trees from the readers, whose size
+ * after alias expansion is bounded by max_nodes.  NULL when n is NULL or
+ * the arena runs out of memory (ar->oom is then set).
+ */
 pl_node *pl_node_copy(pl_arena *ar, const pl_node *n);
-/* Builds a node tree from text of a plain scalar meaning (for tests). */
+/*
+ * True for a PL_N_NULL node and for a plain scalar that YAML 1.1 reads as
+ * null (null, Null, NULL, ~ or empty), as a map key may be.
+ */
 bool pl_node_is_null_scalar(const pl_node *n);
 
 #endif
