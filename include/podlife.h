@@ -8,5 +8,9 @@
 #include "podlife/common.h"
 #include "podlife/pod.h"
 #include "podlife/image.h"
+#include "podlife/clock.h"
+#include "podlife/backend.h"
+#include "podlife/engine.h"
+#include "podlife/fake.h"
 
 #endif

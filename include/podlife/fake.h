@@ -1,0 +1,128 @@
+/*
+ * podlife/fake.h - a scriptable in-memory container backend for tests,
+ * dry runs and `podlife simulate`.
+ *
+ * Each container name gets a script of steps, one per run of the
+ * container, the last one repeating:
+ *   exit:CODE@DUR  runs DUR (default 0s), then exits with CODE
+ *   run            runs until stopped; exits 0 on the stop signal
+ *   hang           ignores the stop signal; killed (137) when the grace
+ *                  period ends
+ *   oom@DUR        runs DUR, then is OOM-killed (137, OOMKilled)
+ * Unscripted containers `run`.  Durations are Go-like: "90s", "10m",
+ * "1h30m", "500ms", or a bare number of seconds.
+ *
+ * Images are present unless marked missing; pulls of a missing image
+ * succeed unless set to fail N times.  Fault injection makes the Nth
+ * backend call (counted from 1 across every slot) fail with EBACKEND.
+ *
+ * Everything the fake does is synchronous except container exits, which
+ * it reports to its engine from podlife_fake_advance() at the scripted
+ * time.  One thread at a time, with its engine.
+ */
+#ifndef PODLIFE_FAKE_H
+#define PODLIFE_FAKE_H
+
+#include "backend.h"
+#include "clock.h"
+#include "common.h"
+#include "engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct podlife_fake podlife_fake;
+
+/* ---- step scripts ---------------------------------------------------------- */
+
+typedef enum podlife_fake_action {
+	PODLIFE_FAKE_EXIT = 0,
+	PODLIFE_FAKE_RUN,
+	PODLIFE_FAKE_HANG,
+	PODLIFE_FAKE_OOM
+} podlife_fake_action;
+
+typedef struct podlife_fake_step {
+	podlife_fake_action action;
+	int exit_code;       /* EXIT */
+	int64_t duration_ms; /* EXIT, OOM */
+} podlife_fake_step;
+
+/*
+ * Parses a Go-like duration ("90s", "10m", "1h", "1m30s", "250ms", "2h0m")
+ * or a bare number of seconds into milliseconds.  EINVAL on bad text.
+ */
+PODLIFE_EXTERN int podlife_duration_parse(const char *text, int64_t *out_ms);
+
+/*
+ * Parses "STEP[,STEP...]" (the steps above) into *steps (owned,
+ * podlife_free) and *n.  EINVAL with a message in *err (may be NULL)
+ * naming the bad step.
+ */
+PODLIFE_EXTERN int podlife_fake_steps_parse(const char *text, podlife_fake_step **steps,
+                                            size_t *n, podlife_error **err);
+
+/* ---- the fake ------------------------------------------------------------- */
+
+/* A new fake reading time from `clock` (required, must outlive it). */
+PODLIFE_EXTERN int podlife_fake_new(const podlife_clock *clock, const podlife_allocator *allocator,
+                                    podlife_fake **out);
+PODLIFE_EXTERN void podlife_fake_free(podlife_fake *f);
+
+/* The backend vtable (borrowed, valid as long as the fake). */
+PODLIFE_EXTERN const podlife_backend *podlife_fake_backend(podlife_fake *f);
+
+/* The engine that receives exit reports (set after podlife_engine_new). */
+PODLIFE_EXTERN void podlife_fake_attach(podlife_fake *f, podlife_engine *e);
+
+/* Script for every container called `container` (any pod); replaces. */
+PODLIFE_EXTERN int podlife_fake_script(podlife_fake *f, const char *container,
+                                       const podlife_fake_step *steps, size_t n);
+/* Same, from the step syntax. */
+PODLIFE_EXTERN int podlife_fake_behave(podlife_fake *f, const char *container, const char *steps,
+                                       podlife_error **err);
+/* "NAME=STEP[,STEP...]" as the CLI's --behave takes it. */
+PODLIFE_EXTERN int podlife_fake_behave_arg(podlife_fake *f, const char *arg, podlife_error **err);
+
+/* Marks an image (as written in specs) not present locally. */
+PODLIFE_EXTERN int podlife_fake_image_missing(podlife_fake *f, const char *image);
+/* The first n pulls of `image` fail ("rpc error: ... not found"). */
+PODLIFE_EXTERN int podlife_fake_pull_fail(podlife_fake *f, const char *image, unsigned int n);
+/* Backend call number n (from 1, counted over every slot since the fake
+ * was made) fails with EBACKEND; 0 disables. */
+PODLIFE_EXTERN void podlife_fake_fail_call(podlife_fake *f, unsigned long n);
+/* Number of backend calls so far. */
+PODLIFE_EXTERN unsigned long podlife_fake_calls(const podlife_fake *f);
+/* The next exec or http hook calls return this exit code / status
+ * (default 0 for exec, 200 for http). */
+PODLIFE_EXTERN void podlife_fake_hook_result(podlife_fake *f, int exec_exit_code, int http_status);
+/* Makes container_list fail (1) or work (0). */
+PODLIFE_EXTERN void podlife_fake_list_fails(podlife_fake *f, int fail);
+
+/* Counters for tests: containers started, stopped, existing now; sandboxes
+ * existing now; pulls made. */
+typedef struct podlife_fake_stats {
+	unsigned long starts, stops, creates, removes, pulls, execs;
+	unsigned long live_containers, live_sandboxes;
+} podlife_fake_stats;
+PODLIFE_EXTERN void podlife_fake_get_stats(const podlife_fake *f, podlife_fake_stats *out);
+
+/* Earliest scripted exit, or INT64_MAX. */
+PODLIFE_EXTERN int64_t podlife_fake_next_deadline(const podlife_fake *f);
+/* Reports every scripted exit due at or before now_ms to the engine. */
+PODLIFE_EXTERN int podlife_fake_advance(podlife_fake *f, int64_t now_ms);
+
+/*
+ * Runs fake and engine on a simulated clock until `until_ms`: moves the
+ * clock to the next engine or fake deadline, reports exits, ticks.  Calls
+ * `on_step` (may be NULL) after each step; a non-zero return stops.
+ */
+typedef int (*podlife_fake_step_fn)(void *ud, int64_t now_ms);
+PODLIFE_EXTERN int podlife_fake_run(podlife_fake *f, podlife_engine *e, podlife_simclock *sc,
+                                    int64_t until_ms, podlife_fake_step_fn on_step, void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,269 @@
+/*
+ * lib/engine/engine_int.h - the engine's internal structures: the pod
+ * table, per-pod and per-container state, timers, back-off entries, and
+ * the functions the engine files share.
+ */
+#ifndef PL_ENGINE_INT_H
+#define PL_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "podlife/backend.h"
+#include "podlife/clock.h"
+#include "podlife/engine.h"
+#include "podlife/image.h"
+
+#include "../common/common.h"
+#include "../spec/model.h"
+#include "../spec/pod_internal.h"
+#include "status.h"
+
+/* ---- timers (timers.c): binary min-heap keyed on the deadline ------------- */
+
+enum { PL_TIMER_POD = 0 /* a pod's wake-up; probe timers will add kinds */ };
+
+typedef struct pl_timer {
+	pl_ms deadline;
+	uint32_t idx;   /* position in the heap, UINT32_MAX when not armed */
+	uint32_t owner; /* pod slot */
+	uint8_t kind;   /* PL_TIMER_* */
+} pl_timer;
+
+typedef struct pl_heap {
+	const pl_alloc *a;
+	pl_timer **v;
+	size_t n, cap;
+} pl_heap;
+
+void pl_timer_init(pl_timer *t, uint8_t kind, uint32_t owner);
+/* Arms or re-arms t at `deadline` (PL_NEVER disarms).  ENOMEM possible. */
+int pl_heap_arm(pl_heap *h, pl_timer *t, pl_ms deadline);
+void pl_heap_disarm(pl_heap *h, pl_timer *t);
+/* Earliest timer or NULL. */
+pl_timer *pl_heap_top(const pl_heap *h);
+void pl_heap_free(pl_heap *h);
+
+/* ---- back-off (backoff.c): flowcontrol.Backoff without jitter ------------- */
+
+#define PL_BACKOFF_EXPIRY_MS (600 * 1000) /* HasExpiredFunc: 10 minutes */
+
+typedef struct pl_backoff {
+	pl_ms delay;       /* 0: no entry */
+	pl_ms last_update;
+} pl_backoff;
+
+/* IsInBackOffSince(key, ts): the crash-loop check, measured from ts. */
+bool pl_backoff_in_since(const pl_backoff *b, pl_ms ts, pl_ms now);
+/* IsInBackOffSinceUpdate(key, now): the image pull check. */
+bool pl_backoff_in_since_update(const pl_backoff *b, pl_ms now);
+/* Next(key, event_time): initial on no entry / expiry, else doubled to max. */
+void pl_backoff_next(pl_backoff *b, pl_ms event_time, pl_ms now, pl_ms initial, pl_ms max);
+
+/* ---- containers and pods ------------------------------------------------- */
+
+enum pl_rt { /* what the backend holds for the current container instance */
+	PL_RT_NONE = 0, /* no instance */
+	PL_RT_CREATED,
+	PL_RT_RUNNING,
+	PL_RT_EXITED,
+	PL_RT_UNKNOWN
+};
+
+enum pl_op { /* the asynchronous operation a container waits for */
+	PL_OP_NONE = 0,
+	PL_OP_PULL,
+	PL_OP_POSTSTART,
+	PL_OP_PRESTOP
+};
+
+enum { /* pl_ctr.flags */
+	PL_CF_STARTED = 1u << 0,     /* running and postStart finished */
+	PL_CF_KILLING = 1u << 1,     /* kill requested (Killing event sent) */
+	PL_CF_STOP_SENT = 1u << 2,   /* backend stop called */
+	PL_CF_BACKOFF_EV = 1u << 3,  /* BackOff event sent for this window */
+	PL_CF_OOM = 1u << 4,         /* last exit was an OOM kill */
+	PL_CF_HOOK_FAILED = 1u << 5, /* the instance was killed for postStart */
+	PL_CF_EVER = 1u << 6,        /* an instance was created at least once */
+	PL_CF_IMAGE_OK = 1u << 7     /* image ensured for the current attempt */
+};
+
+typedef struct pl_ctr {
+	const pl_container *spec;
+	pl_cstatus *st;        /* in the pod's status arrays */
+	char *rid;             /* backend id of the current instance, owned */
+	uint32_t crash_hash;   /* image hash the crash-loop entry was made for */
+	uint32_t run_hash;     /* image hash of the running instance */
+	pl_backoff crash;      /* crash-loop back-off (key: name + image) */
+	pl_ms finished_at;     /* last exit, PL_NEVER when none */
+	pl_ms started_at;      /* of the current instance */
+	pl_ms wake;            /* wants a sync at this time, PL_NEVER none */
+	pl_ms op_deadline;     /* sleep hook end, preStop bound */
+	pl_ms kill_start;      /* when the kill began */
+	int64_t kill_grace_s;  /* grace period of the kill */
+	const char *kill_msg;  /* static Killing message, NULL: "Stopping container" */
+	uint32_t inst;         /* token seq of the current instance */
+	uint32_t op_tok;       /* token seq of the pending operation */
+	int last_exit;
+	uint16_t index;        /* index in the spec list */
+	uint8_t kind;          /* pl_ckind */
+	uint8_t rt;            /* pl_rt */
+	uint8_t op;            /* pl_op */
+	uint8_t flags;         /* PL_CF_* */
+	uint8_t pull_failed;   /* last pull failed (ErrImagePull shown) */
+} pl_ctr;
+
+typedef struct pl_img_backoff {
+	uint32_t hash; /* of the image as written (key: pod + image) */
+	pl_backoff b;
+} pl_img_backoff;
+
+enum pl_pstate {
+	PL_POD_ACTIVE = 0,
+	PL_POD_TERMINATING,
+	PL_POD_DONE,        /* finished: nothing left to do */
+	PL_POD_REJECTED     /* admission failed: nothing ever started */
+};
+
+enum pl_sb {
+	PL_SB_NONE = 0,
+	PL_SB_CREATING,
+	PL_SB_READY,
+	PL_SB_FAILED,
+	PL_SB_STOPPED
+};
+
+enum { /* pl_pod.flags */
+	PL_PF_INITIALIZED = 1u << 0, /* every init container done in this sandbox */
+	PL_PF_DEADLINE = 1u << 1,    /* activeDeadlineSeconds exceeded */
+	PL_PF_UNKNOWN = 1u << 2,     /* the backend cannot report the containers */
+	PL_PF_NATURAL_END = 1u << 3, /* terminating because nothing will run again */
+	PL_PF_DELETED = 1u << 4,     /* deletion requested */
+	PL_PF_QUEUED = 1u << 5,      /* in the engine's sync queue */
+	PL_PF_RESTART_SB = 1u << 6   /* kill everything and recreate the sandbox */
+};
+
+typedef struct pl_pod {
+	podlife_pod *pod;         /* retained */
+	const pl_pod_model *m;
+	const char *ns, *name, *uid; /* borrowed from the model ("default", "" fallbacks) */
+	char *key;                /* "ns/name", owned */
+	uint32_t slot;
+	uint8_t state;            /* pl_pstate */
+	uint8_t sb;               /* pl_sb */
+	uint16_t flags;           /* PL_PF_* */
+	unsigned int sb_attempt;
+	char *sandbox_id;         /* owned */
+	uint32_t sb_tok;
+	pl_ms sb_retry;           /* retry sandbox creation / stop at */
+	int64_t grace_s;          /* effective termination grace */
+	pl_ms unknown_since;
+	pl_timer wake;
+	pl_pod_status st;
+	size_t nc;                /* n_init + n_regular */
+	pl_ctr *c;                /* init containers first, then regular */
+	size_t n_imgb;
+	pl_img_backoff *imgb;
+	size_t n_garbage;
+	char **garbage;           /* container ids whose removal failed; retried */
+	pl_columns last_cols;     /* for change notification */
+	pl_phase last_phase;
+} pl_pod;
+
+/* ---- engine -------------------------------------------------------------- */
+
+typedef struct pl_secret {
+	char *name;
+	podlife_keyring *kr;
+} pl_secret;
+
+struct podlife_engine {
+	pl_alloc a;
+	podlife_backend be;       /* copy; slots beyond the host's version are NULL */
+	const podlife_clock *clock;
+	podlife_event_fn on_event;
+	void *event_ud;
+	podlife_pod_changed_fn on_changed;
+	void *changed_ud;
+	char *node_name;
+	size_t n_labels;
+	char **labels;            /* 2 * n_labels strings */
+	pl_ms crash_initial, crash_max, img_initial, img_max;
+	podlife_pod_security pss;
+	const podlife_keyring *node_keyring;
+	unsigned int flags;
+
+	pl_pod **pods;            /* by slot; NULL when free */
+	size_t n_slots, cap_slots, count;
+	uint32_t *free_slots;
+	size_t n_free;
+	uint32_t *ht;             /* open addressing: slot + 1, 0 empty, UINT32_MAX tombstone */
+	size_t ht_cap, ht_used;
+
+	pl_heap heap;
+	uint32_t seq;             /* token sequence */
+	pl_ms now;                /* time of the current call */
+	int depth;                /* > 0 while syncing */
+	uint32_t *queue;          /* pods to sync when depth returns to 0 */
+	size_t n_queue, cap_queue;
+
+	size_t n_secrets;
+	pl_secret *secrets;
+
+	/* scratch for podlife_pod_info strings */
+	char *scratch;
+};
+
+/* engine.c */
+pl_ms pl_eng_now(podlife_engine *e);
+pl_pod *pl_eng_find(const podlife_engine *e, const char *ns, const char *name);
+uint32_t pl_eng_seq(podlife_engine *e);
+uint64_t pl_token(const pl_pod *p, unsigned int cidx, uint32_t seq);
+void pl_emit(podlife_engine *e, const pl_pod *p, const pl_ctr *c, bool warning,
+             const char *reason, const char *fmt, ...) PL_PRINTF(6, 7);
+/* Requests a sync of p (immediately, or after the current one). */
+void pl_eng_sync(podlife_engine *e, pl_pod *p);
+void pl_pod_destroy(podlife_engine *e, pl_pod *p);
+/* Builds a pod record for `pod` (no admission, no sync). */
+int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out);
+int pl_eng_insert(podlife_engine *e, pl_pod *p);
+bool pl_backend_has(const podlife_engine *e, size_t slot_offset);
+
+/* cstate helpers (worker.c) */
+void pl_cstate_clear(const pl_alloc *a, pl_cstate *s);
+void pl_cstate_waiting(const pl_alloc *a, pl_cstate *s, const char *reason, const char *msg);
+void pl_set_msg(const pl_alloc *a, char **dst, const char *msg);
+
+/* worker.c */
+void pl_pod_sync(podlife_engine *e, pl_pod *p);
+void pl_ctr_exited(podlife_engine *e, pl_pod *p, pl_ctr *c, const podlife_exit *ex);
+void pl_begin_termination(podlife_engine *e, pl_pod *p, int64_t grace_s);
+int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c);
+void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s, const char *msg);
+void pl_send_stop(podlife_engine *e, pl_pod *p, pl_ctr *c);
+void pl_hook_done(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok);
+int64_t pl_pod_grace(const pl_pod *p);
+bool pl_ctr_should_restart(const podlife_engine *e, const pl_pod *p, const pl_ctr *c, int exit_code);
+const char *pl_default_waiting(const pl_pod *p);
+
+/* FNV-1a of an image string (back-off keys, definition changes). */
+uint32_t pl_image_hash(const char *image);
+pl_img_backoff *pl_img_backoff_get(podlife_engine *e, pl_pod *p, uint32_t hash, bool create);
+
+/* images.c */
+enum { PL_IMG_READY = 0, PL_IMG_WAIT = 1, PL_IMG_ERROR = 2 };
+int pl_ensure_image(podlife_engine *e, pl_pod *p, pl_ctr *c);
+void pl_pull_done(podlife_engine *e, pl_pod *p, pl_ctr *c, int rc, const podlife_result *r);
+
+/* hooks.c */
+/* Runs a lifecycle handler; returns 1 done ok, 0 failed, PL_HOOK_WAIT pending. */
+#define PL_HOOK_WAIT 2
+int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which);
+int pl_signal_number(const char *name);
+
+/* admission.c */
+/* 0 admitted; otherwise sets p->st.reason/message and returns non-zero. */
+int pl_admit(podlife_engine *e, pl_pod *p);
+
+#endif
