@@ -114,6 +114,32 @@ int pl_event_log_describe_cells(const pl_event_log *log, pl_ms now, pl_ms wall_o
 int pl_event_log_describe(const pl_event_log *log, pl_ms now, pl_ms wall_offset_ms,
                           pl_buf *out);
 
+/* What `kubectl describe pod` is built from.  All pointers borrowed. */
+struct pl_pod_model;
+typedef struct pl_describe_input {
+	const struct pl_pod_model *model; /* required, with metadata and spec */
+	const pl_pod_status *st;          /* required */
+	const pl_event_log *events;       /* NULL: no Events section */
+	const char *node_name;            /* NULL: spec.nodeName, else "<none>" */
+	const char *host_ip;              /* NULL: "" */
+	pl_ms now;                        /* engine time of the report */
+	pl_ms wall_offset_ms;             /* wall time = engine time + this */
+	pl_ms deletion_at;    /* when st->terminating: when deletion was asked */
+	int64_t grace_seconds; /* when st->terminating: the grace period */
+} pl_describe_input;
+
+/*
+ * Appends the `kubectl describe pod` text (describePod in kubectl's
+ * describe.go, aligned with pl_tabwrite; times as RFC 1123 with numeric
+ * zone, in UTC): Name, Namespace, Priority, Service Account, Node, Start
+ * Time, Labels, Annotations, Status, Reason, Message, IP(s), Init
+ * Containers and Containers (ids, image, ports, command, State, Last
+ * State, Ready, Restart Count, resources, probes, environment, mounts),
+ * Readiness Gates, Conditions, Volumes, QoS Class, Node-Selectors,
+ * Tolerations and Events.  EINVAL on missing input, ENOMEM.
+ */
+int pl_describe_pod(const pl_describe_input *in, pl_buf *out);
+
 /*
  * Go text/tabwriter as kubectl configures it (minwidth 0, tabwidth 8,
  * padding 2, pad with spaces, no flags): aligns tab-terminated cells of

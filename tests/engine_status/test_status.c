@@ -1303,6 +1303,222 @@ static void test_status_json(void)
 	free_conditions(&p);
 }
 
+/* ---- kubectl describe pod ------------------------------------------------------------ */
+
+static void test_describe_pod(void)
+{
+	/* the spec */
+	pl_kv labels[] = {KV("tier", "web"), KV("app", "nginx")};
+	pl_kv annos[] = {KV("example.com/note", "hello")};
+	pl_meta meta;
+	memset(&meta, 0, sizeof(meta));
+	meta.name = (char *)(uintptr_t)"web";
+	meta.labels.n = 2;
+	meta.labels.v = labels;
+	meta.annotations.n = 1;
+	meta.annotations.v = annos;
+
+	pl_port port;
+	memset(&port, 0, sizeof(port));
+	port.container_port = 80;
+	port.protocol = (char *)(uintptr_t)"TCP";
+	pl_port *ports[1] = {&port};
+	pl_env env;
+	memset(&env, 0, sizeof(env));
+	env.name = (char *)(uintptr_t)"MODE";
+	env.value = (char *)(uintptr_t)"prod";
+	pl_env *envs[1] = {&env};
+	pl_volume_mount vm;
+	memset(&vm, 0, sizeof(vm));
+	vm.name = (char *)(uintptr_t)"cache";
+	vm.mount_path = (char *)(uintptr_t)"/cache";
+	pl_volume_mount *vms[1] = {&vm};
+	pl_resources res;
+	pl_kv req[] = {KV("memory", "64Mi"), KV("cpu", "100m")};
+	set_res(&res, req, 2, NULL, 0);
+
+	pl_container app;
+	memset(&app, 0, sizeof(app));
+	app.name = (char *)(uintptr_t)"app";
+	app.image = (char *)(uintptr_t)"nginx:1.27";
+	app.ports.n = 1;
+	app.ports.v = (void **)ports;
+	app.env.n = 1;
+	app.env.v = (void **)envs;
+	app.volume_mounts.n = 1;
+	app.volume_mounts.v = (void **)vms;
+	app.resources = &res;
+	char *cmd[2] = {(char *)(uintptr_t)"sh", (char *)(uintptr_t)"-c"};
+	app.command.n = 2;
+	app.command.v = cmd;
+
+	pl_container init;
+	memset(&init, 0, sizeof(init));
+	init.name = (char *)(uintptr_t)"setup";
+	init.image = (char *)(uintptr_t)"busybox:1.36";
+
+	pl_empty_dir ed;
+	memset(&ed, 0, sizeof(ed));
+	pl_volume vol;
+	memset(&vol, 0, sizeof(vol));
+	vol.name = (char *)(uintptr_t)"cache";
+	vol.empty_dir = &ed;
+	pl_volume *vols[1] = {&vol};
+
+	pl_container *cs[1] = {&app}, *ics[1] = {&init};
+	pl_pod_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	spec.containers.n = 1;
+	spec.containers.v = (void **)cs;
+	spec.init_containers.n = 1;
+	spec.init_containers.v = (void **)ics;
+	spec.volumes.n = 1;
+	spec.volumes.v = (void **)vols;
+	pl_pod_model model;
+	memset(&model, 0, sizeof(model));
+	model.metadata = &meta;
+	model.spec = &spec;
+
+	/* the status: init done, app crash-looping */
+	pod p;
+	pod_init(&p, "Always");
+	terminated(add(&p, PL_CKIND_INIT, "setup"), 0, "Completed");
+	p.init[0].container_id = (char *)(uintptr_t)"podlife://1";
+	p.init[0].image_id = (char *)(uintptr_t)"sha256:b1";
+	waiting(add(&p, PL_CKIND_REGULAR, "app"), "CrashLoopBackOff");
+	p.reg[0].image = "nginx:1.27";
+	p.reg[0].restart_count = 2;
+	p.reg[0].container_id = (char *)(uintptr_t)"podlife://3";
+	last_exit(&p.reg[0], 1, 40 * S);
+	p.reg[0].last_state.started_at = 30 * S;
+	p.st.phase = PL_PHASE_RUNNING;
+	p.st.start_time = 0;
+	p.st.pod_ip = (char *)(uintptr_t)"10.88.0.7";
+	p.st.has_initialized = true;
+	pl_update_conditions(&p.st, NULL, 1 * S);
+
+	pl_event_log log;
+	pl_event_log_init(&log, NULL, 0);
+	pl_event_log_record(&log, PL_EVENT_NORMAL, "Started", "Started container app",
+	                    "spec.containers{app}", 30 * S);
+	pl_event_log_record(&log, PL_EVENT_WARNING, "BackOff",
+	                    "Back-off restarting failed container app in pod web_default(u1)",
+	                    "spec.containers{app}", 41 * S);
+
+	pl_describe_input in;
+	memset(&in, 0, sizeof(in));
+	in.model = &model;
+	in.st = &p.st;
+	in.events = &log;
+	in.node_name = "node-1";
+	in.host_ip = "192.168.1.10";
+	in.now = 60 * S;
+	in.wall_offset_ms = 1795506480LL * 1000; /* Tue, 24 Nov 2026 07:48:00 UTC */
+
+	pl_buf b;
+	pl_buf_init(&b, pl_alloc_default());
+	REQUIRE(pl_describe_pod(&in, &b) == PODLIFE_OK);
+	CHECK_STR(pl_buf_cstr(&b),
+	          "Name:             web\n"
+	          "Namespace:        default\n"
+	          "Priority:         0\n"
+	          "Service Account:  default\n"
+	          "Node:             node-1/192.168.1.10\n"
+	          "Start Time:       Tue, 24 Nov 2026 07:48:00 +0000\n"
+	          "Labels:           app=nginx\n"
+	          "                  tier=web\n"
+	          "Annotations:      example.com/note: hello\n"
+	          "Status:           Running\n"
+	          "IP:               10.88.0.7\n"
+	          "IPs:\n"
+	          "  IP:  10.88.0.7\n"
+	          "Init Containers:\n"
+	          "  setup:\n"
+	          "    Container ID:   podlife://1\n"
+	          "    Image:          busybox:1.36\n"
+	          "    Image ID:       sha256:b1\n"
+	          "    Port:           <none>\n"
+	          "    Host Port:      <none>\n"
+	          "    State:          Terminated\n"
+	          "      Reason:       Completed\n"
+	          "      Exit Code:    0\n"
+	          "      Started:      Tue, 24 Nov 2026 07:48:01 +0000\n"
+	          "      Finished:     Tue, 24 Nov 2026 07:48:02 +0000\n"
+	          "    Ready:          True\n"
+	          "    Restart Count:  0\n"
+	          "    Environment:    <none>\n"
+	          "    Mounts:         <none>\n"
+	          "Containers:\n"
+	          "  app:\n"
+	          "    Container ID:  podlife://3\n"
+	          "    Image:         nginx:1.27\n"
+	          "    Image ID:      \n"
+	          "    Port:          80/TCP\n"
+	          "    Host Port:     0/TCP\n"
+	          "    Command:\n"
+	          "      sh\n"
+	          "      -c\n"
+	          "    State:          Waiting\n"
+	          "      Reason:       CrashLoopBackOff\n"
+	          "    Last State:     Terminated\n"
+	          "      Reason:       Error\n"
+	          "      Exit Code:    1\n"
+	          "      Started:      Tue, 24 Nov 2026 07:48:30 +0000\n"
+	          "      Finished:     Tue, 24 Nov 2026 07:48:40 +0000\n"
+	          "    Ready:          False\n"
+	          "    Restart Count:  2\n"
+	          "    Requests:\n"
+	          "      cpu:     100m\n"
+	          "      memory:  64Mi\n"
+	          "    Environment:\n"
+	          "      MODE:  prod\n"
+	          "    Mounts:\n"
+	          "      /cache from cache (rw)\n"
+	          "Conditions:\n"
+	          "  Type                        Status\n"
+	          "  PodReadyToStartContainers   True \n"
+	          "  Initialized                 True \n"
+	          "  Ready                       False \n"
+	          "  ContainersReady             False \n"
+	          "  PodScheduled                True \n"
+	          "Volumes:\n"
+	          "  cache:\n"
+	          "    Type:        EmptyDir (a temporary directory that shares a pod's lifetime)\n"
+	          "    Medium:      \n"
+	          "    SizeLimit:   <unset>\n"
+	          "QoS Class:       Burstable\n"
+	          "Node-Selectors:  <none>\n"
+	          "Tolerations:     <none>\n"
+	          "Events:\n"
+	          "  Type     Reason   Age   From     Message\n"
+	          "  ----     ------   ----  ----     -------\n"
+	          "  Normal   Started  30s   kubelet  spec.containers{app}: Started container app\n"
+	          "  Warning  BackOff  19s   kubelet  spec.containers{app}: Back-off restarting "
+	          "failed container app in pod web_default(u1)\n");
+	pl_buf_free(&b);
+
+	/* terminating, no events recorded yet */
+	pl_event_log_free(&log);
+	pl_event_log_init(&log, NULL, 0);
+	p.st.terminating = true;
+	in.deletion_at = 50 * S;
+	in.grace_seconds = 30;
+	pl_buf_init(&b, pl_alloc_default());
+	REQUIRE(pl_describe_pod(&in, &b) == PODLIFE_OK);
+	const char *text = pl_buf_cstr(&b);
+	CHECK(strstr(text, "Status:                    Terminating (lasts 10s)\n") != NULL);
+	CHECK(strstr(text, "Termination Grace Period:  30s\n") != NULL);
+	/* no events: no flush, the line aligns with the block above it */
+	CHECK(strstr(text, "Tolerations:     <none>\nEvents:          <none>\n") != NULL);
+	pl_buf_free(&b);
+	pl_event_log_free(&log);
+	free_conditions(&p);
+
+	CHECK_INT(pl_describe_pod(NULL, &b), PODLIFE_EINVAL);
+	in.model = NULL;
+	CHECK_INT(pl_describe_pod(&in, &b), PODLIFE_EINVAL);
+}
+
 int main(void)
 {
 	RUN(test_phase_names);
@@ -1328,5 +1544,6 @@ int main(void)
 	RUN(test_quantity);
 	RUN(test_rfc3339);
 	RUN(test_status_json);
+	RUN(test_describe_pod);
 	DONE();
 }
