@@ -295,24 +295,27 @@ static int on_scalar(yreader *r, const yaml_event_t *ev)
 	int rc = count_nodes(r, 1, ev->start_mark, "a scalar");
 	if (rc != PODLIFE_OK)
 		return rc;
-	pl_node *n = pl_arena_alloc(&r->ar, sizeof(*n));
+	bool is_key = r->fn > 0 && r->frames[r->fn - 1].node->kind == PL_N_MAP &&
+	              ((r->sn - r->frames[r->fn - 1].base) % 2) == 0;
+	bool null = tk == TAG_NULL || (tk == TAG_NONE && plain && plain_is_null(v, vn));
+	/* keys stay scalars even when null: the decoder reads their text */
+	bool text = !null || is_key;
+	if (vn > SIZE_MAX - sizeof(pl_node) - 1)
+		return oom(r);
+	/* the node and its text in one piece of the arena */
+	pl_node *n = pl_arena_alloc(&r->ar, sizeof(*n) + (text ? vn + 1 : 0));
 	if (!n)
 		return oom(r);
 	n->line = mark_line(ev->start_mark);
 	n->col = mark_col(ev->start_mark);
-	bool is_key = r->fn > 0 && r->frames[r->fn - 1].node->kind == PL_N_MAP &&
-	              ((r->sn - r->frames[r->fn - 1].base) % 2) == 0;
-	bool null = tk == TAG_NULL || (tk == TAG_NONE && plain && plain_is_null(v, vn));
-	if (null && !is_key) {
-		/* keys stay scalars: the decoder reads their text */
+	if (!text) {
 		n->kind = PL_N_NULL;
 	} else {
 		n->kind = PL_N_SCALAR;
 		n->style = (tk == TAG_STR || (tk == TAG_NONE && !plain)) ? PL_SC_QUOTED : PL_SC_PLAIN;
 		n->n = vn;
-		n->u.text = pl_arena_strndup(&r->ar, v, vn);
-		if (!n->u.text)
-			return oom(r);
+		n->u.text = (char *)(n + 1);
+		memcpy(n->u.text, v, vn);
 	}
 	if (ev->data.scalar.anchor) {
 		long ai = anchor_begin(r, ev->data.scalar.anchor, n);
