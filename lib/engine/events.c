@@ -26,6 +26,31 @@ void pl_event_log_init(pl_event_log *log, const pl_alloc *a, size_t max_rows)
 	memset(log, 0, sizeof(*log));
 	log->a = a ? a : pl_alloc_default();
 	log->max_rows = max_rows ? max_rows : PL_EVENT_LOG_DEFAULT_ROWS;
+	log->spam_filter = true;
+	log->spam_tokens = -1; /* full bucket at the first event */
+}
+
+/* rate.Limiter.Allow with burst 25 and 1/300 s, in exact integer units:
+ * one unit per millisecond, PL_EVENT_SPAM_REFILL_MS units per token. */
+static bool spam_allow(pl_event_log *log, pl_ms at)
+{
+	const int64_t cap = (int64_t)PL_EVENT_SPAM_BURST * PL_EVENT_SPAM_REFILL_MS;
+	if (!log->spam_filter)
+		return true;
+	int64_t tokens = log->spam_tokens;
+	if (tokens < 0) {
+		tokens = cap;
+		log->spam_at = at;
+	} else if (at > log->spam_at) {
+		pl_ms dt = at - log->spam_at;
+		tokens = dt >= cap - tokens ? cap : tokens + dt;
+	}
+	if (tokens < PL_EVENT_SPAM_REFILL_MS)
+		return false; /* the limiter's state is only updated on success */
+	log->spam_tokens = tokens - PL_EVENT_SPAM_REFILL_MS;
+	if (at > log->spam_at)
+		log->spam_at = at;
+	return true;
 }
 
 static void row_free(const pl_alloc *a, pl_event_row *r)
@@ -187,38 +212,50 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
 		g->n_keys--;
 	}
 
-	/* Commit: the row. */
+	/* Commit: the row (eventObserve), then the spam filter, which only
+	 * decides whether this occurrence reaches the API. */
 	log->recorded++;
 	if (row) {
-		row->count++;
-		row->last = at;
-		if (combined) {
-			/* The recorder patches the message of the aggregate event. */
-			pl_free(a, row->message);
-			row->message = combined_msg;
+		if (row->observed < UINT32_MAX)
+			row->observed++;
+		row->seen = at;
+	} else {
+		if (log->n == log->max_rows) {
+			size_t old = 0;
+			for (size_t i = 1; i < log->n; i++) {
+				const pl_event_row *r = &log->rows[i], *o = &log->rows[old];
+				if (r->seen < o->seen || (r->seen == o->seen && r->seq < o->seq))
+					old = i;
+			}
+			row_free(a, &log->rows[old]);
+			log->rows[old] = log->rows[--log->n];
+			log->dropped++;
 		}
+		row = &log->rows[log->n++];
+		memset(row, 0, sizeof(*row));
+		row->type = type;
+		row->reason = nr_reason;
+		row->message = nr_message;
+		row->field_path = nr_path;
+		row->combined = combined;
+		row->observed = 1;
+		row->first = row->seen = at;
+		row->seq = log->next_seq++;
+		combined_msg = NULL; /* now the row's */
+	}
+	if (!spam_allow(log, at)) {
+		log->filtered++;
+		pl_free(a, combined_msg);
 		return PODLIFE_OK;
 	}
-	if (log->n == log->max_rows) {
-		size_t old = 0;
-		for (size_t i = 1; i < log->n; i++) {
-			const pl_event_row *r = &log->rows[i], *o = &log->rows[old];
-			if (r->last < o->last || (r->last == o->last && r->seq < o->seq))
-				old = i;
-		}
-		row_free(a, &log->rows[old]);
-		log->rows[old] = log->rows[--log->n];
-		log->dropped++;
+	row->published = true;
+	row->count = row->observed;
+	row->last = at;
+	if (combined_msg) {
+		/* The recorder patches the message of the aggregate event. */
+		pl_free(a, row->message);
+		row->message = combined_msg;
 	}
-	row = &log->rows[log->n++];
-	row->type = type;
-	row->reason = nr_reason;
-	row->message = nr_message;
-	row->field_path = nr_path;
-	row->count = 1;
-	row->combined = combined;
-	row->first = row->last = at;
-	row->seq = log->next_seq++;
 	return PODLIFE_OK;
 
 oom:
@@ -250,11 +287,17 @@ int pl_event_log_sorted(const pl_event_log *log, const pl_event_row ***out, size
 	const pl_event_row **v = pl_malloc(log->a, log->n * sizeof(*v));
 	if (!v)
 		return PODLIFE_ENOMEM;
+	size_t k = 0;
 	for (size_t i = 0; i < log->n; i++)
-		v[i] = &log->rows[i];
-	qsort(v, log->n, sizeof(*v), row_cmp);
+		if (log->rows[i].published)
+			v[k++] = &log->rows[i];
+	if (k == 0) {
+		pl_free(log->a, v);
+		return PODLIFE_OK;
+	}
+	qsort(v, k, sizeof(*v), row_cmp);
 	*out = v;
-	*n = log->n;
+	*n = k;
 	return PODLIFE_OK;
 }
 

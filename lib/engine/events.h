@@ -9,8 +9,13 @@
  * otherwise a new row is added.  Like the recorder's EventAggregator, once
  * 10 distinct messages with the same (type, reason) were seen within 10
  * minutes, further ones are recorded as "(combined from similar events):
- * <message>" on one row.  The log is bounded: at most `max_rows` rows; the
- * row seen least recently is dropped to make room, so memory stays flat.
+ * <message>" on one row.  Like the recorder's source+object spam filter
+ * (a token bucket of 25 events per pod, refilled with one every 300 s,
+ * applied after counting), an event over the budget is counted but not
+ * published: the row keeps the count and last-seen time of its last
+ * published occurrence, and a row never published is not shown.  The log
+ * is bounded: at most `max_rows` rows; the row seen least recently is
+ * dropped to make room, so memory stays flat.
  *
  * A log is used from one thread at a time; it holds no global state.
  */
@@ -36,6 +41,9 @@ const char *pl_event_type_name(pl_event_type t);
 /* EventAggregator defaults (events_cache.go). */
 #define PL_EVENT_AGGREGATE_MAX 10
 #define PL_EVENT_AGGREGATE_WINDOW_MS (600 * 1000)
+/* EventSourceObjectSpamFilter defaults: burst 25, one more every 300 s. */
+#define PL_EVENT_SPAM_BURST 25
+#define PL_EVENT_SPAM_REFILL_MS (300 * 1000)
 
 /* One row of the describe table (one API Event object). */
 typedef struct pl_event_row {
@@ -43,9 +51,12 @@ typedef struct pl_event_row {
 	char *reason;     /* owned */
 	char *message;    /* owned */
 	char *field_path; /* owned; NULL for the pod itself */
-	uint32_t count;
+	uint32_t count;    /* as published (Event.count) */
 	bool combined;     /* "(combined from similar events)" row of a group */
-	pl_ms first, last; /* first and last seen, engine time */
+	bool published;    /* at least one occurrence passed the spam filter */
+	pl_ms first, last; /* firstTimestamp / lastTimestamp as published */
+	uint32_t observed; /* occurrences counted, published or not */
+	pl_ms seen;        /* last occurrence, published or not */
 	uint64_t seq;      /* creation order, for stable ordering */
 } pl_event_row;
 
@@ -68,6 +79,10 @@ typedef struct pl_event_log {
 	uint64_t next_seq;
 	uint64_t recorded; /* events recorded, dropped rows included */
 	uint64_t dropped;  /* rows dropped to keep the bound */
+	uint64_t filtered; /* occurrences held back by the spam filter */
+	bool spam_filter;  /* true after init; set false to publish everything */
+	int64_t spam_tokens; /* bucket, in 1/PL_EVENT_SPAM_REFILL_MS tokens */
+	pl_ms spam_at;       /* time of spam_tokens */
 } pl_event_log;
 
 /* max_rows 0 means PL_EVENT_LOG_DEFAULT_ROWS.  `a` must outlive the log
@@ -85,7 +100,8 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
                         const char *message, const char *field_path, pl_ms at);
 
 /*
- * The rows in describe order (last seen ascending, then creation order),
+ * The published rows in describe order (lastTimestamp ascending, then
+ * creation order),
  * as pointers into the log valid until the next record or free.  *out is
  * allocated with the log's allocator (pl_free); NULL with *n 0 when empty.
  */

@@ -918,6 +918,7 @@ static void test_events_bounded(void)
 {
 	pl_event_log log;
 	pl_event_log_init(&log, NULL, 4);
+	log.spam_filter = false;
 	char msg[32];
 	for (int i = 0; i < 100; i++) {
 		snprintf(msg, sizeof(msg), "message %d", i);
@@ -947,6 +948,56 @@ static void test_events_bounded(void)
 	CHECK_INT(rows[2]->count, 2);
 	pl_free(log.a, rows);
 	CHECK(log.n_groups <= 64);
+	pl_event_log_free(&log);
+}
+
+static void test_events_spam_filter(void)
+{
+	/* EventSourceObjectSpamFilter: 25 events per pod, then one per 300 s;
+	 * held-back occurrences still count (eventObserve runs first) */
+	pl_event_log log;
+	pl_event_log_init(&log, NULL, 0);
+	CHECK(log.spam_filter);
+	const char *f = "spec.containers{app}";
+	for (int i = 0; i < 25; i++)
+		pl_event_log_record(&log, PL_EVENT_WARNING, "BackOff", "Back-off restarting", f,
+		                    i * S);
+	CHECK_INT(log.filtered, 0);
+	/* 26th and 27th within the same 300 s: held back */
+	pl_event_log_record(&log, PL_EVENT_WARNING, "BackOff", "Back-off restarting", f, 25 * S);
+	pl_event_log_record(&log, PL_EVENT_NORMAL, "Pulled", "already present", f, 26 * S);
+	CHECK_INT(log.filtered, 2);
+	const pl_event_row **rows;
+	size_t n;
+	REQUIRE(pl_event_log_sorted(&log, &rows, &n) == PODLIFE_OK);
+	REQUIRE(n == 1); /* Pulled was never published */
+	CHECK_INT(rows[0]->count, 25);
+	CHECK_INT(rows[0]->last, 24 * S);
+	CHECK_INT(rows[0]->observed, 26);
+	pl_free(log.a, rows);
+	/* one token 300 s after the first event was taken */
+	pl_event_log_record(&log, PL_EVENT_WARNING, "BackOff", "Back-off restarting", f,
+	                    299 * S);
+	CHECK_INT(log.filtered, 3);
+	pl_event_log_record(&log, PL_EVENT_WARNING, "BackOff", "Back-off restarting", f,
+	                    300 * S);
+	CHECK_INT(log.filtered, 3);
+	REQUIRE(pl_event_log_sorted(&log, &rows, &n) == PODLIFE_OK);
+	REQUIRE(n == 1);
+	CHECK_INT(rows[0]->count, 28);
+	CHECK_INT(rows[0]->last, 300 * S);
+	char age[64];
+	pl_event_age(rows[0], 310 * S, 0, age, sizeof(age));
+	CHECK_STR(age, "10s (x28 over 5m10s)");
+	pl_free(log.a, rows);
+	/* the next Pulled gets published with its first time kept */
+	pl_event_log_record(&log, PL_EVENT_NORMAL, "Pulled", "already present", f, 900 * S);
+	REQUIRE(pl_event_log_sorted(&log, &rows, &n) == PODLIFE_OK);
+	REQUIRE(n == 2);
+	CHECK_STR(rows[1]->reason, "Pulled");
+	CHECK_INT(rows[1]->count, 2);
+	CHECK_INT(rows[1]->first, 26 * S);
+	pl_free(log.a, rows);
 	pl_event_log_free(&log);
 }
 
@@ -1538,6 +1589,7 @@ int main(void)
 	RUN(test_events_dedup);
 	RUN(test_events_aggregate_similar);
 	RUN(test_events_bounded);
+	RUN(test_events_spam_filter);
 	RUN(test_events_describe);
 	RUN(test_tabwriter);
 	RUN(test_qos);
