@@ -18,7 +18,16 @@ void pl_wipe(void *p, size_t n)
 {
 	if (!p || n == 0)
 		return;
-#if defined(__GLIBC__) || defined(__OpenBSD__) || defined(__FreeBSD__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PL_WIPE_INSTRUMENTED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PL_WIPE_INSTRUMENTED 1
+#endif
+#if (defined(__GLIBC__) || defined(__OpenBSD__) || defined(__FreeBSD__)) && \
+	!defined(PL_WIPE_INSTRUMENTED)
 	explicit_bzero(p, n);
 #else
 	volatile unsigned char *v = p;

@@ -627,7 +627,7 @@ static pl_jnode *yaml_to_tree(yconv *c, yaml_node_t *yn, int depth)
 		}
 		n->kind = PL_J_STRING;
 		n->str = dup_secret(c->a, v, len);
-		n->len = len;
+		n->len = n->str ? strlen(n->str) : 0; /* dup_secret stops at a NUL */
 		if (!n->str) {
 			c->oom = true;
 			pl_json_free(c->a, n);
@@ -676,7 +676,7 @@ static pl_jnode *yaml_to_tree(yconv *c, yaml_node_t *yn, int depth)
 			pl_jmember *m = &n->members[n->n];
 			m->key = dup_secret(c->a, (const char *)kn->data.scalar.value,
 			                    kn->data.scalar.length);
-			m->klen = kn->data.scalar.length;
+			m->klen = m->key ? strlen(m->key) : 0;
 			if (!m->key) {
 				c->oom = true;
 				pl_json_free(c->a, n);

@@ -462,6 +462,9 @@ static void test_secrets(void)
 		"kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30\n",
 		"kind: Secret\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: 'nope'\n",
 		"kind: [Secret\n",
+		/* scalars holding NUL: the copies stop there */
+		"kind: Secret\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  \".dockerconfigjson\": \"{\\0}\"\n",
+		"kind: Secret\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  \".docker\\0\": x\n  .dockerconfigjson: \"[\\0\"\n",
 		"{\"kind\": \"Secret\"",
 	};
 	for (size_t i = 0; i < PL_ARRAY_LEN(malformed); i++) {
