@@ -26,6 +26,7 @@ typedef struct yframe {
 
 typedef struct yanchor {
 	char *name; /* in the document arena */
+	size_t hash;
 	pl_node *node;
 	size_t count;       /* nodes of the subtree, aliases expanded */
 	unsigned int height; /* container levels of the subtree */
@@ -47,6 +48,16 @@ typedef struct yreader {
 	size_t fn, fcap;
 	yanchor *anchors;
 	size_t an, acap;
+	/*
+	 * Index of the anchors by name (latest definition wins): open
+	 * addressing, a slot is live when its generation is the document's.
+	 */
+	struct yslot {
+		uint32_t gen;
+		uint32_t idx;
+	} *slots;
+	size_t nslots; /* a power of two, or 0 */
+	uint32_t gen;
 
 	size_t count; /* nodes of the current document, aliases expanded */
 	pl_node *root;
@@ -184,35 +195,114 @@ static int attach(yreader *r, pl_node *n, unsigned int height, yaml_mark_t m)
 			    n->kind == PL_N_MAP ? "mapping" : "sequence");
 			return PODLIFE_EPARSE;
 		}
+		if (n->kind == PL_N_NULL) {
+			/* sigs.k8s.io/yaml: "unsupported map key of type" for a nil key */
+			ERR(r, PODLIFE_EPARSE, mark_line(m), mark_col(m),
+			    "mapping key must be a string, number or boolean, found null");
+			return PODLIFE_EPARSE;
+		}
 		if (n->style == PL_SC_PLAIN && n->n == 2 && n->u.text && memcmp(n->u.text, "<<", 2) == 0)
 			f->has_merge = true;
 	}
 	return push_child(r, n);
 }
 
+static size_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211u;
+	}
+	return (size_t)h;
+}
+
+static void slot_put(yreader *r, size_t hash, const char *name, uint32_t idx)
+{
+	size_t mask = r->nslots - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		struct yslot *sl = &r->slots[i];
+		if (sl->gen != r->gen) {
+			sl->gen = r->gen;
+			sl->idx = idx;
+			return;
+		}
+		const yanchor *an = &r->anchors[sl->idx];
+		if (an->hash == hash && strcmp(an->name, name) == 0) {
+			sl->idx = idx;
+			return;
+		}
+	}
+}
+
+/* Keeps the slots at most half full; rebuilds them from the anchor list. */
+static bool slots_reserve(yreader *r, size_t n)
+{
+	if (n <= r->nslots / 2)
+		return true;
+	size_t ns = r->nslots ? r->nslots * 2 : 64;
+	while (n > ns / 2)
+		ns *= 2;
+	struct yslot *sl = pl_calloc(r->a, ns, sizeof(*sl));
+	if (!sl)
+		return false;
+	pl_free(r->a, r->slots);
+	r->slots = sl;
+	r->nslots = ns;
+	r->gen = 1;
+	for (size_t i = 0; i + 1 < n; i++)
+		slot_put(r, r->anchors[i].hash, r->anchors[i].name, (uint32_t)i);
+	return true;
+}
+
 static long anchor_begin(yreader *r, const yaml_char_t *name, pl_node *n)
 {
+	if (r->an >= UINT32_MAX)
+		return -2;
 	if (!grow(r->a, (void **)&r->anchors, &r->acap, r->an + 1, sizeof(*r->anchors)))
 		return -2;
-	char *nm = pl_arena_strdup(&r->ar, (const char *)name);
+	if (!slots_reserve(r, r->an + 1))
+		return -2;
+	size_t len = strlen((const char *)name);
+	char *nm = pl_arena_strndup(&r->ar, (const char *)name, len);
 	if (!nm)
 		return -2;
 	yanchor *an = &r->anchors[r->an];
 	an->name = nm;
+	an->hash = hash_bytes(nm, len);
 	an->node = n;
 	an->count = 0;
 	an->height = 0;
 	an->done = false;
+	slot_put(r, an->hash, nm, (uint32_t)r->an);
 	return (long)r->an++;
 }
 
 static const yanchor *anchor_find(const yreader *r, const yaml_char_t *name)
 {
-	for (size_t i = r->an; i-- > 0;) {
-		if (strcmp(r->anchors[i].name, (const char *)name) == 0)
-			return &r->anchors[i];
+	if (!r->nslots)
+		return NULL;
+	const char *nm = (const char *)name;
+	size_t hash = hash_bytes(nm, strlen(nm)), mask = r->nslots - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		const struct yslot *sl = &r->slots[i];
+		if (sl->gen != r->gen)
+			return NULL;
+		const yanchor *an = &r->anchors[sl->idx];
+		if (an->hash == hash && strcmp(an->name, nm) == 0)
+			return an;
 	}
-	return NULL;
+}
+
+/* Forgets the anchors of the last document. */
+static void anchors_reset(yreader *r)
+{
+	r->an = 0;
+	if (++r->gen == 0) {
+		if (r->slots)
+			memset(r->slots, 0, r->nslots * sizeof(*r->slots));
+		r->gen = 1;
+	}
 }
 
 /* ---- tags ------------------------------------------------------------------ */
@@ -295,11 +385,7 @@ static int on_scalar(yreader *r, const yaml_event_t *ev)
 	int rc = count_nodes(r, 1, ev->start_mark, "a scalar");
 	if (rc != PODLIFE_OK)
 		return rc;
-	bool is_key = r->fn > 0 && r->frames[r->fn - 1].node->kind == PL_N_MAP &&
-	              ((r->sn - r->frames[r->fn - 1].base) % 2) == 0;
-	bool null = tk == TAG_NULL || (tk == TAG_NONE && plain && plain_is_null(v, vn));
-	/* keys stay scalars even when null: the decoder reads their text */
-	bool text = !null || is_key;
+	bool text = !(tk == TAG_NULL || (tk == TAG_NONE && plain && plain_is_null(v, vn)));
 	if (vn > SIZE_MAX - sizeof(pl_node) - 1)
 		return oom(r);
 	/* the node and its text in one piece of the arena */
@@ -415,30 +501,43 @@ static bool same_key(const pl_node *a, const pl_node *b)
  * are applied in order, a `<<` value (a map, or a sequence of maps applied
  * last to first so that the first wins) assigns its pairs over what is
  * already there, and a later explicit key assigns over a merged one.
- * Explicit duplicates stay (the decoder reports them).  The result goes to
- * `out` (room for `cap` pairs).
+ * Explicit duplicates stay (the decoder reports them).  `index` finds the
+ * latest pair of a key in linear time overall.
  */
 typedef struct mpair {
 	pl_node *key, *value;
 	bool merged;
 } mpair;
 
-static void merge_assign(mpair *out, size_t *n, pl_node *k, pl_node *v, bool merged)
+typedef struct mstate {
+	mpair *out;
+	size_t n;
+	size_t *index; /* pair number + 1, 0 when empty */
+	size_t mask;
+} mstate;
+
+static void merge_assign(mstate *m, pl_node *k, pl_node *v, bool merged)
 {
-	for (size_t i = 0; i < *n; i++) {
-		if ((merged || out[i].merged) && same_key(out[i].key, k)) {
+	size_t i = hash_bytes(k->u.text, k->n) & m->mask;
+	for (; m->index[i]; i = (i + 1) & m->mask) {
+		mpair *p = &m->out[m->index[i] - 1];
+		if (!same_key(p->key, k))
+			continue;
+		if (merged || p->merged) {
 			/* assignment over an existing key; an explicit key keeps its node */
 			if (!merged)
-				out[i].key = k;
-			out[i].value = v;
-			out[i].merged = merged;
+				p->key = k;
+			p->value = v;
+			p->merged = merged;
 			return;
 		}
+		break; /* an explicit duplicate: kept as a pair of its own */
 	}
-	out[*n].key = k;
-	out[*n].value = v;
-	out[*n].merged = merged;
-	(*n)++;
+	m->out[m->n].key = k;
+	m->out[m->n].value = v;
+	m->out[m->n].merged = merged;
+	m->n++;
+	m->index[i] = m->n; /* the key's slot names its latest pair */
 }
 
 static int merge_source_error(yreader *r, const pl_node *v)
@@ -472,41 +571,46 @@ static int resolve_merges(yreader *r, yframe *f, pl_pair **pairs_out, size_t *np
 			return merge_source_error(r, v);
 		}
 	}
-	mpair *tmp = pl_malloc(r->a, (cap ? cap : 1) * sizeof(*tmp));
-	if (!tmp)
+	size_t slots = 16;
+	while (slots < 2 * cap)
+		slots *= 2;
+	mstate ms = {pl_malloc(r->a, (cap ? cap : 1) * sizeof(mpair)), 0,
+	             pl_calloc(r->a, slots, sizeof(size_t)), slots - 1};
+	if (!ms.out || !ms.index) {
+		pl_free(r->a, ms.out);
+		pl_free(r->a, ms.index);
 		return oom(r);
-	size_t n = 0;
+	}
 	for (size_t i = 0; i < nkv; i++) {
 		pl_node *k = kv[2 * i], *v = kv[2 * i + 1];
 		bool merge = k->kind == PL_N_SCALAR && k->style == PL_SC_PLAIN && k->n == 2 &&
 		             memcmp(k->u.text, "<<", 2) == 0;
 		if (!merge) {
-			merge_assign(tmp, &n, k, v, false);
+			merge_assign(&ms, k, v, false);
 		} else if (v->kind == PL_N_MAP) {
 			for (size_t p = 0; p < v->n; p++)
-				merge_assign(tmp, &n, v->u.pairs[p].key, v->u.pairs[p].value, true);
+				merge_assign(&ms, v->u.pairs[p].key, v->u.pairs[p].value, true);
 		} else {
 			for (size_t j = v->n; j-- > 0;) {
 				const pl_node *m = v->u.items[j];
 				for (size_t p = 0; p < m->n; p++)
-					merge_assign(tmp, &n, m->u.pairs[p].key, m->u.pairs[p].value,
-					             true);
+					merge_assign(&ms, m->u.pairs[p].key, m->u.pairs[p].value, true);
 			}
 		}
 	}
 	pl_pair *pairs = NULL;
-	if (n) {
-		pairs = pl_arena_alloc(&r->ar, n * sizeof(*pairs));
-		if (!pairs) {
-			pl_free(r->a, tmp);
-			return oom(r);
-		}
-		for (size_t i = 0; i < n; i++) {
-			pairs[i].key = tmp[i].key;
-			pairs[i].value = tmp[i].value;
+	if (ms.n) {
+		pairs = pl_arena_alloc(&r->ar, ms.n * sizeof(*pairs));
+		for (size_t i = 0; pairs && i < ms.n; i++) {
+			pairs[i].key = ms.out[i].key;
+			pairs[i].value = ms.out[i].value;
 		}
 	}
-	pl_free(r->a, tmp);
+	size_t n = ms.n;
+	pl_free(r->a, ms.out);
+	pl_free(r->a, ms.index);
+	if (n && !pairs)
+		return oom(r);
 	*pairs_out = pairs;
 	*np_out = n;
 	return PODLIFE_OK;
@@ -563,7 +667,8 @@ static void doc_reset(yreader *r)
 	if (r->arena_live)
 		pl_arena_free(&r->ar);
 	r->arena_live = false;
-	r->sn = r->fn = r->an = 0;
+	r->sn = r->fn = 0;
+	anchors_reset(r);
 	r->count = 0;
 	r->root = NULL;
 }
@@ -662,5 +767,6 @@ int pl_read_yaml(const pl_alloc *a, const char *data, size_t len, const pl_read_
 	pl_free(a, r.stack);
 	pl_free(a, r.frames);
 	pl_free(a, r.anchors);
+	pl_free(a, r.slots);
 	return rc;
 }
