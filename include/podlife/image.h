@@ -84,6 +84,11 @@ typedef enum podlife_pull_action {
  */
 PODLIFE_EXTERN podlife_pull_action podlife_image_pull_decision(podlife_pull_policy policy,
                                                                int present);
+/*
+ * PODLIFE_PULL_UNSET (or any other value) is treated as shouldPullImage
+ * treats a policy it does not know: no pull, so USE_LOCAL when present
+ * and NEVER_PULL when missing.  Default the policy first.
+ */
 
 /*
  * The kubelet's message for ErrImageNeverPull:
@@ -135,6 +140,17 @@ PODLIFE_EXTERN int podlife_keyring_lookup(const podlife_keyring *kr, const char 
                                           podlife_credentials **out);
 
 /*
+ * Matching (credentialprovider URLsMatch): ports must be equal strings,
+ * the host must have as many dot-separated labels as the key and each
+ * label matches as a glob (filepath.Match: '*', '[...]'), and the key's
+ * path must be a plain prefix of the image's ("/pong" matches "/pongz").
+ * So "*.my-registry.io" matches "a.my-registry.io" but NOT
+ * "a.sub.my-registry.io", as in the kubelet.  Keys are normalised on add
+ * ("https://quay.io/v1/" -> "quay.io"); a key "index.docker.io" serves
+ * Docker Hub images when nothing else matched.  Entries of one config
+ * are added in document order.  Thread-safety: lookups do not modify the
+ * keyring; adding to it needs exclusive access.
+ *
  * podlife_keyring_lookup takes `image` as BasicDockerKeyring.Lookup does:
  * a repository name as written, matched without normalisation.  The
  * kubelet looks up the normalised repository of a container's image

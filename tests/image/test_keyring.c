@@ -444,8 +444,8 @@ static void test_secrets(void)
 
 	/* not such a Secret -> ENOTFOUND, nothing added */
 	static const char *const notfound[] = {
-		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ntype: Opaque\n"
-		"data:\n  .dockerconfigjson: e30=\n",
+		("apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ntype: Opaque\n"
+		 "data:\n  .dockerconfigjson: e30=\n"),
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
 		"{\"kind\":\"Secret\",\"type\":\"kubernetes.io/dockerconfigjson\",\"data\":{}}",
 		"{\"kind\":\"Secret\",\"type\":\"kubernetes.io/dockerconfigjson\",\"data\":{\".dockercfg\":\"e30=\"}}",

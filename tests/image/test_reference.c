@@ -313,7 +313,7 @@ static void test_normalized_invalid(void)
 		"[2001:db8:3:4::192.0.2.33]:5000/debian", "docker-/docker", "____/____",
 		"_docker/_docker", "dock..er/docker", "dock_.er/docker", "dock-.er/docker", "docker/",
 		"foo_bar.com:8080/app", "example.com/__underscore/myimage", "example.com/.dots/myimage",
-		"Foo/FarB", "aa/asdf$$^/aa", "repo@", "repo:", "repo:tag@", "a@b@sha256:" F64,
+		"Foo/FarB", "aa/asdf$$^/aa", "repo@", "repo:", "repo:tag@", ("a@b@sha256:" F64),
 		"docker.io/library/", "ubuntu ", " ubuntu", "ubuntu\n",
 	};
 	for (size_t i = 0; i < PL_ARRAY_LEN(bad); i++) {
