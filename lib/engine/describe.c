@@ -338,9 +338,9 @@ static void resource_value(pl_buf *b, const pl_container *c, const pl_resource_f
 		if (pl_streq(m->v[i].key, dot + 1))
 			val = m->v[i].value;
 	int64_t v = 0, d = 1000;
-	if (val && !pl_quantity_milli(val, &v))
+	if (val && !pl_qty_text_milli(val, &v))
 		v = 0;
-	if (r->divisor && (!pl_quantity_milli(r->divisor, &d) || d <= 0))
+	if (r->divisor && (!pl_qty_text_milli(r->divisor, &d) || d <= 0))
 		d = 1000;
 	int64_t q = v / d + (v % d > 0);
 	if (q == 0 && (strcmp(res, "limits.cpu") == 0 || strcmp(res, "limits.memory") == 0))
@@ -570,7 +570,7 @@ static void volumes(dw *w, const pl_list *vols)
 		} else if (v->empty_dir) {
 			int64_t lim = 0;
 			const char *sl = v->empty_dir->size_limit;
-			bool has = sl && pl_quantity_milli(sl, &lim) && lim > 0;
+			bool has = sl && pl_qty_text_milli(sl, &lim) && lim > 0;
 			wr(w, 2,
 			   "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
 			   "    Medium:\t%s\n    SizeLimit:\t%s\n",

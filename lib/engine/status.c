@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "spec/model.h"
+
 const char *pl_phase_name(pl_phase p)
 {
 	switch (p) {
@@ -69,6 +71,55 @@ const pl_cstatus *pl_status_find(const pl_pod_status *st, const char *name)
 	return NULL;
 }
 
+/* ---- restart rules ----------------------------------------------------------- */
+
+/* A restart policy's answer: 1 restart, 0 not, -1 unknown value. */
+static int policy_decides(const char *policy, int exit_code)
+{
+	if (pl_streq(policy, "Always"))
+		return 1;
+	if (pl_streq(policy, "OnFailure"))
+		return exit_code != 0;
+	if (pl_streq(policy, "Never"))
+		return 0;
+	return -1;
+}
+
+/* findMatchingContainerRestartRule: the first rule whose exit codes match;
+ * rules without exitCodes or with an unknown operator are passed over. */
+static const pl_restart_rule *matching_rule(const pl_container *c, int exit_code)
+{
+	for (size_t i = 0; i < c->restart_policy_rules.n; i++) {
+		const pl_restart_rule *r = PL_ITEM(c->restart_policy_rules, pl_restart_rule, i);
+		if (!r || !r->exit_codes)
+			continue;
+		bool in = false;
+		for (size_t k = 0; k < r->exit_codes->values.n; k++)
+			if (r->exit_codes->values.v[k] == exit_code)
+				in = true;
+		if (pl_streq(r->exit_codes->operator_, "In") && in)
+			return r;
+		if (pl_streq(r->exit_codes->operator_, "NotIn") && !in)
+			return r;
+	}
+	return NULL;
+}
+
+bool pl_container_should_restart(const struct pl_container *c, const char *pod_policy,
+                                 int exit_code)
+{
+	if (c && c->restart_policy) {
+		const pl_restart_rule *r = matching_rule(c, exit_code);
+		if (r && pl_streq(r->action, "Restart"))
+			return true;
+		int d = policy_decides(c->restart_policy, exit_code);
+		if (d >= 0)
+			return d;
+	}
+	int d = policy_decides(pod_policy, exit_code);
+	return d >= 0 ? d : true; /* the default policy is Always */
+}
+
 /* ---- getPhase ------------------------------------------------------------- */
 
 static bool last_terminated(const pl_cstatus *c)
@@ -80,9 +131,12 @@ pl_phase pl_compute_phase(const pl_pod_status *st)
 {
 	if (!st)
 		return PL_PHASE_PENDING;
-	int pending_regular_init = 0, failed_init = 0;
+	int pending_regular_init = 0, failed_init = 0, failed_init_not_restartable = 0;
 	int pending_sidecar = 0;
 	int unknown = 0, running = 0, waiting = 0, stopped = 0, succeeded = 0;
+	int stopped_not_restartable = 0;
+	const bool rules = st->container_restart_rules;
+	const char *pod_policy = st->restart_policy;
 
 	/* Step A: regular init containers; step B: sidecars. */
 	for (size_t i = 0; i < st->n_init; i++) {
@@ -97,13 +151,21 @@ pl_phase pl_compute_phase(const pl_pod_status *st)
 				pending_regular_init++;
 				break;
 			case PL_CSTATE_TERMINATED:
-				if (c->state.exit_code != 0)
+				if (c->state.exit_code != 0) {
 					failed_init++;
+					if (!pl_container_should_restart(c->spec, pod_policy,
+					                                 c->state.exit_code))
+						failed_init_not_restartable++;
+				}
 				break;
 			case PL_CSTATE_WAITING:
 				if (last_terminated(c)) {
-					if (c->last_state.exit_code != 0)
+					if (c->last_state.exit_code != 0) {
 						failed_init++;
+						if (!pl_container_should_restart(
+						        c->spec, pod_policy, c->last_state.exit_code))
+							failed_init_not_restartable++;
+					}
 				} else {
 					pending_regular_init++;
 				}
@@ -154,12 +216,19 @@ pl_phase pl_compute_phase(const pl_pod_status *st)
 			stopped++;
 			if (c->state.exit_code == 0)
 				succeeded++;
+			if (rules &&
+			    !pl_container_should_restart(c->spec, pod_policy, c->state.exit_code))
+				stopped_not_restartable++;
 			break;
 		case PL_CSTATE_WAITING:
-			if (last_terminated(c))
+			if (last_terminated(c)) {
 				stopped++; /* a restart is pending: never "succeeded" */
-			else
+				if (rules && !pl_container_should_restart(c->spec, pod_policy,
+				                                          c->last_state.exit_code))
+					stopped_not_restartable++;
+			} else {
 				waiting++;
+			}
 			break;
 		case PL_CSTATE_NONE:
 			unknown++;
@@ -171,8 +240,8 @@ pl_phase pl_compute_phase(const pl_pod_status *st)
 	bool never = strcmp(policy, "Never") == 0;
 	bool always = strcmp(policy, "Always") == 0;
 
-	/* Step D: a failed init container under Never fails the pod. */
-	if (failed_init > 0 && never)
+	/* Step D: a failed init container that will not restart fails the pod. */
+	if (rules ? failed_init_not_restartable > 0 : (failed_init > 0 && never))
 		return PL_PHASE_FAILED;
 
 	/* Step E. */
@@ -186,6 +255,11 @@ pl_phase pl_compute_phase(const pl_pod_status *st)
 		/* Static pods skip the terminal shortcut (TODO #116484 upstream). */
 		if (st->pod_is_terminal && !st->is_static)
 			return stopped == succeeded ? PL_PHASE_SUCCEEDED : PL_PHASE_FAILED;
+		if (rules) {
+			if (stopped != stopped_not_restartable)
+				return PL_PHASE_RUNNING;
+			return stopped == succeeded ? PL_PHASE_SUCCEEDED : PL_PHASE_FAILED;
+		}
 		if (always)
 			return PL_PHASE_RUNNING;
 		if (stopped == succeeded)

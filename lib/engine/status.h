@@ -58,6 +58,8 @@ typedef enum pl_ckind {
 	PL_CKIND_REGULAR
 } pl_ckind;
 
+struct pl_container; /* lib/spec/model.h */
+
 /* ContainerStatus */
 typedef struct pl_cstatus {
 	const char *name;   /* borrowed from the pod spec */
@@ -72,6 +74,12 @@ typedef struct pl_cstatus {
 	char *container_id; /* "podlife://<id>" of the current container; owned */
 	char *image_id;     /* owned, may be NULL */
 	pl_ms last_restart_at; /* for RESTARTS "(40s ago)"; PL_NEVER if none */
+	/*
+	 * Added by status.c: the container's spec (borrowed, may be NULL),
+	 * read for its restartPolicy / restartPolicyRules when
+	 * pl_pod_status.container_restart_rules is set.
+	 */
+	const struct pl_container *spec;
 } pl_cstatus;
 
 typedef enum pl_cond_type {
@@ -118,6 +126,9 @@ typedef struct pl_pod_status {
 	 * 1 True.  NULL means every gate's condition is absent.  Borrowed.
 	 */
 	const signed char *readiness_gate_values;
+	/* Added by status.c: the ContainerRestartRules gate (KEP-5307) is on;
+	 * getPhase then asks pl_container_should_restart per container. */
+	bool container_restart_rules;
 } pl_pod_status;
 
 /* getPhase (pkg/kubelet/kubelet_pods.go), newest behaviour. */
@@ -152,6 +163,17 @@ void pl_human_duration(pl_ms d, char *buf, size_t len);
  */
 bool pl_cstatus_ready(const pl_cstatus *c);
 
+/*
+ * ContainerShouldRestart (pkg/api/v1/pod/util.go, KEP-5307): with a
+ * container-level restartPolicy, the first restartPolicyRules entry whose
+ * exitCodes match (In / NotIn) with action Restart restarts; otherwise the
+ * container's policy decides (Always: yes, OnFailure: exit != 0, Never:
+ * no); without one, the pod's policy does (NULL or "" counts as Always).
+ */
+struct pl_container;
+bool pl_container_should_restart(const struct pl_container *c, const char *pod_policy,
+                                 int exit_code);
+
 /* The status entry (init or regular) of a container name; NULL if none. */
 const pl_cstatus *pl_status_find(const pl_pod_status *st, const char *name);
 
@@ -164,7 +186,7 @@ const char *pl_pod_qos_class(const struct pl_pod_spec *spec);
  * Parses a resource quantity into thousandths of a unit, rounded up
  * (resource.Quantity.MilliValue).  false on bad syntax or overflow.
  */
-bool pl_quantity_milli(const char *text, int64_t *milli);
+bool pl_qty_text_milli(const char *text, int64_t *milli);
 
 /* Engine milliseconds plus the wall offset as RFC 3339 UTC with whole
  * seconds ("2026-11-24T07:48:18Z", as metav1.Time marshals).  false when

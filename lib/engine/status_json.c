@@ -17,7 +17,7 @@
 
 /* ---- quantities ------------------------------------------------------------ */
 
-bool pl_quantity_milli(const char *text, int64_t *milli)
+bool pl_qty_text_milli(const char *text, int64_t *milli)
 {
 	if (!text || !milli)
 		return false;
@@ -174,7 +174,7 @@ static bool qos_add(qos_sum *s, const pl_container *c)
 		for (size_t i = 0; i < maps[m]->n; i++) {
 			int r = qos_resource(maps[m]->v[i].key);
 			int64_t v;
-			if (r < 0 || !pl_quantity_milli(maps[m]->v[i].value, &v) || v <= 0)
+			if (r < 0 || !pl_qty_text_milli(maps[m]->v[i].value, &v) || v <= 0)
 				continue;
 			if (m == 0) {
 				s->req[r] = s->req_set[r] ? sat_add(s->req[r], v) : v;

@@ -319,6 +319,117 @@ static void test_phase_sidecars(void)
 	CHECK_INT(phase_of(&p), PL_PHASE_RUNNING);
 }
 
+/* KEP-5307: ContainerShouldRestart and getPhase with ContainerRestartRules */
+static void test_restart_rules(void)
+{
+	int64_t v42[1] = {42}, v0[1] = {0};
+	pl_exit_codes in42, notin0, bogus;
+	memset(&in42, 0, sizeof(in42));
+	in42.operator_ = (char *)(uintptr_t)"In";
+	in42.values.n = 1;
+	in42.values.v = v42;
+	memset(&notin0, 0, sizeof(notin0));
+	notin0.operator_ = (char *)(uintptr_t)"NotIn";
+	notin0.values.n = 1;
+	notin0.values.v = v0;
+	memset(&bogus, 0, sizeof(bogus));
+	bogus.operator_ = (char *)(uintptr_t)"Around";
+	bogus.values.n = 1;
+	bogus.values.v = v42;
+	pl_restart_rule r_in42, r_notin0, r_other, r_noexit, r_bogus;
+	memset(&r_in42, 0, sizeof(r_in42));
+	r_in42.action = (char *)(uintptr_t)"Restart";
+	r_in42.exit_codes = &in42;
+	r_notin0 = r_in42;
+	r_notin0.exit_codes = &notin0;
+	r_other = r_in42;
+	r_other.action = (char *)(uintptr_t)"RestartAllContainers";
+	r_noexit = r_in42;
+	r_noexit.exit_codes = NULL;
+	r_bogus = r_in42;
+	r_bogus.exit_codes = &bogus;
+
+	/* pod policy only */
+	CHECK(pl_container_should_restart(NULL, "Always", 0));
+	CHECK(!pl_container_should_restart(NULL, "OnFailure", 0));
+	CHECK(pl_container_should_restart(NULL, "OnFailure", 3));
+	CHECK(!pl_container_should_restart(NULL, "Never", 3));
+	CHECK(pl_container_should_restart(NULL, NULL, 0));
+	CHECK(pl_container_should_restart(NULL, "Sometimes", 0));
+
+	pl_container c;
+	memset(&c, 0, sizeof(c));
+	c.name = (char *)(uintptr_t)"app";
+	CHECK(!pl_container_should_restart(&c, "Never", 42)); /* no container policy */
+	c.restart_policy = (char *)(uintptr_t)"Never";
+	pl_restart_rule *rules[2] = {&r_in42, NULL};
+	c.restart_policy_rules.n = 1;
+	c.restart_policy_rules.v = (void **)rules;
+	CHECK(pl_container_should_restart(&c, "Never", 42));
+	CHECK(!pl_container_should_restart(&c, "Always", 1)); /* container Never wins */
+	rules[0] = &r_notin0;
+	CHECK(pl_container_should_restart(&c, "Never", 1));
+	CHECK(!pl_container_should_restart(&c, "Never", 0));
+	/* first match with another action falls back to the container policy */
+	rules[0] = &r_other;
+	rules[1] = &r_in42;
+	c.restart_policy_rules.n = 2;
+	CHECK(!pl_container_should_restart(&c, "Always", 42));
+	/* rules without exit codes or with unknown operators are passed over */
+	rules[0] = &r_noexit;
+	CHECK(pl_container_should_restart(&c, "Never", 42));
+	rules[0] = &r_bogus;
+	CHECK(pl_container_should_restart(&c, "Never", 42));
+	c.restart_policy = (char *)(uintptr_t)"OnFailure";
+	c.restart_policy_rules.n = 0;
+	CHECK(!pl_container_should_restart(&c, "Always", 0));
+	CHECK(pl_container_should_restart(&c, "Never", 9));
+	/* an unknown container policy falls back to the pod's */
+	c.restart_policy = (char *)(uintptr_t)"Sometimes";
+	CHECK(pl_container_should_restart(&c, "Always", 0));
+
+	/* getPhase, gate on: pod Never, container Never + Restart on 42 */
+	c.restart_policy = (char *)(uintptr_t)"Never";
+	rules[0] = &r_in42;
+	c.restart_policy_rules.n = 1;
+	pod p;
+	pod_init(&p, "Never");
+	pl_cstatus *a = add(&p, PL_CKIND_REGULAR, "app");
+	a->spec = &c;
+	terminated(a, 42, "Error");
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED); /* gate off */
+	p.st.container_restart_rules = true;
+	CHECK_INT(phase_of(&p), PL_PHASE_RUNNING);
+	waiting(a, "CrashLoopBackOff");
+	last_exit(a, 42, 2 * S);
+	CHECK_INT(phase_of(&p), PL_PHASE_RUNNING);
+	terminated(a, 1, "Error");
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED);
+	terminated(a, 0, "Completed");
+	CHECK_INT(phase_of(&p), PL_PHASE_SUCCEEDED);
+	/* the terminal shortcut still comes first */
+	terminated(a, 42, "Error");
+	p.st.pod_is_terminal = true;
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED);
+
+	/* init container restartable by its rule keeps a Never pod Pending */
+	pod_init(&p, "Never");
+	pl_cstatus *i = add(&p, PL_CKIND_INIT, "init");
+	i->spec = &c;
+	terminated(i, 42, "Error");
+	waiting(add(&p, PL_CKIND_REGULAR, "app2"), "PodInitializing");
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED);
+	p.st.container_restart_rules = true;
+	CHECK_INT(phase_of(&p), PL_PHASE_PENDING);
+	terminated(i, 3, "Error");
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED);
+	/* a pod Always whose init container says Never: Failed with the gate */
+	p.st.restart_policy = "Always";
+	CHECK_INT(phase_of(&p), PL_PHASE_FAILED);
+	p.st.container_restart_rules = false;
+	CHECK_INT(phase_of(&p), PL_PHASE_PENDING);
+}
+
 /* ---- conditions --------------------------------------------------------------- */
 
 static const pl_condition *cond(pod *p, pl_cond_type t)
@@ -1177,14 +1288,14 @@ static void test_quantity(void)
 	};
 	for (size_t i = 0; i < PL_ARRAY_LEN(v); i++) {
 		int64_t m = 42;
-		bool ok = pl_quantity_milli(v[i].in, &m);
+		bool ok = pl_qty_text_milli(v[i].in, &m);
 		if (ok != v[i].ok)
 			fprintf(stderr, "  quantity %s\n", v[i].in);
 		CHECK(ok == v[i].ok);
 		if (ok && v[i].ok)
 			CHECK_INT(m, v[i].milli);
 	}
-	CHECK(!pl_quantity_milli(NULL, NULL));
+	CHECK(!pl_qty_text_milli(NULL, NULL));
 }
 
 static void test_rfc3339(void)
@@ -1577,6 +1688,7 @@ int main(void)
 	RUN(test_phase_unknown_and_static);
 	RUN(test_phase_init_containers);
 	RUN(test_phase_sidecars);
+	RUN(test_restart_rules);
 	RUN(test_conditions_ready);
 	RUN(test_conditions_terminal_and_unknown);
 	RUN(test_conditions_initialized);
