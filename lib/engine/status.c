@@ -287,44 +287,70 @@ static void cond_init(cond_val *v, const pl_alloc *a)
 	pl_buf_init(&v->msg, a);
 }
 
-/* Appends "<prefix>: [a b c]" (Go's %v of a string slice) to msg, ", "-joined. */
-static void append_names(pl_buf *msg, const char *prefix, const char *const *names, size_t n)
+/* How a container counts for a condition message. */
+typedef enum cclass {
+	CC_SKIP = 0, /* not considered, or fine */
+	CC_UNKNOWN,  /* no status entry */
+	CC_BAD       /* unready (ContainersReady) / incomplete (Initialized) */
+} cclass;
+
+/* ContainersReady looks at sidecars, then regular containers. */
+static cclass ready_class(const pl_cstatus *c)
 {
-	if (n == 0)
+	if (c->kind == PL_CKIND_INIT)
+		return CC_SKIP;
+	if (!c->has_status)
+		return CC_UNKNOWN;
+	return c->ready ? CC_SKIP : CC_BAD;
+}
+
+/* Initialized looks at every init container: a sidecar is done when
+ * started, a regular one when the prober would call it ready. */
+static cclass init_class(const pl_cstatus *c)
+{
+	if (!c->has_status)
+		return CC_UNKNOWN;
+	bool done = c->kind == PL_CKIND_SIDECAR ? c->started == 1 : pl_cstatus_ready(c);
+	return done ? CC_SKIP : CC_BAD;
+}
+
+/* Counts the containers of class `want` over init then regular entries. */
+static size_t count_class(const pl_pod_status *st, bool with_regular,
+                          cclass (*fn)(const pl_cstatus *), cclass want)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->n_init; i++)
+		n += fn(&st->init[i]) == want;
+	for (size_t i = 0; with_regular && i < st->n_regular; i++)
+		n += fn(&st->regular[i]) == want;
+	return n;
+}
+
+/* Appends "<prefix>: [a b c]" (Go's %v of a string slice) for the
+ * containers of class `want`, ", "-joined to what msg holds. */
+static void append_names(pl_buf *msg, const char *prefix, const pl_pod_status *st,
+                         bool with_regular, cclass (*fn)(const pl_cstatus *), cclass want)
+{
+	if (count_class(st, with_regular, fn, want) == 0)
 		return;
 	if (msg->len > 0)
 		pl_buf_puts(msg, ", ");
 	pl_buf_puts(msg, prefix);
 	pl_buf_puts(msg, ": [");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			pl_buf_putc(msg, ' ');
-		pl_buf_puts(msg, names[i] ? names[i] : "");
+	bool first = true;
+	for (int part = 0; part < 2; part++) {
+		const pl_cstatus *v = part == 0 ? st->init : st->regular;
+		size_t n = part == 0 ? st->n_init : (with_regular ? st->n_regular : 0);
+		for (size_t i = 0; i < n; i++) {
+			if (fn(&v[i]) != want)
+				continue;
+			if (!first)
+				pl_buf_putc(msg, ' ');
+			pl_buf_puts(msg, v[i].name ? v[i].name : "");
+			first = false;
+		}
 	}
 	pl_buf_putc(msg, ']');
-}
-
-/* Name lists bounded by the number of containers; allocated per call. */
-typedef struct name_list {
-	const char **v;
-	size_t n;
-} name_list;
-
-static bool lists_alloc(const pl_alloc *a, size_t cap, name_list *x, name_list *y)
-{
-	x->n = y->n = 0;
-	x->v = y->v = NULL;
-	if (cap == 0)
-		return true;
-	x->v = pl_calloc(a, cap, sizeof(*x->v));
-	y->v = pl_calloc(a, cap, sizeof(*y->v));
-	if (!x->v || !y->v) {
-		pl_free(a, x->v);
-		pl_free(a, y->v);
-		x->v = y->v = NULL;
-		return false;
-	}
-	return true;
 }
 
 static bool all_without_status(const pl_cstatus *v, size_t n)
@@ -359,42 +385,22 @@ static void containers_ready(const pl_pod_status *st, const pl_alloc *a, cond_va
 		out->reason = "UnknownContainerStatuses";
 		return;
 	}
-	name_list unknown, unready;
-	if (!lists_alloc(a, st->n_init + st->n_regular, &unknown, &unready)) {
-		out->status = false;
-		out->reason = "ContainersNotReady";
-		return;
-	}
-	for (size_t i = 0; i < st->n_init; i++) {
-		const pl_cstatus *c = &st->init[i];
-		if (c->kind != PL_CKIND_SIDECAR)
-			continue;
-		if (!c->has_status)
-			unknown.v[unknown.n++] = c->name;
-		else if (!c->ready)
-			unready.v[unready.n++] = c->name;
-	}
-	for (size_t i = 0; i < st->n_regular; i++) {
-		const pl_cstatus *c = &st->regular[i];
-		if (!c->has_status)
-			unknown.v[unknown.n++] = c->name;
-		else if (!c->ready)
-			unready.v[unready.n++] = c->name;
-	}
-	if (st->phase == PL_PHASE_SUCCEEDED && unknown.n == 0) {
+	size_t unknown = count_class(st, true, ready_class, CC_UNKNOWN);
+	size_t unready = count_class(st, true, ready_class, CC_BAD);
+	if (st->phase == PL_PHASE_SUCCEEDED && unknown == 0) {
 		out->status = false;
 		out->reason = "PodCompleted";
 	} else if (st->phase == PL_PHASE_FAILED) {
 		out->status = false;
 		out->reason = "PodFailed";
-	} else if (unknown.n > 0 || unready.n > 0) {
+	} else if (unknown > 0 || unready > 0) {
 		out->status = false;
 		out->reason = "ContainersNotReady";
-		append_names(&out->msg, "containers with unknown status", unknown.v, unknown.n);
-		append_names(&out->msg, "containers with unready status", unready.v, unready.n);
+		append_names(&out->msg, "containers with unknown status", st, true, ready_class,
+		             CC_UNKNOWN);
+		append_names(&out->msg, "containers with unready status", st, true, ready_class,
+		             CC_BAD);
 	}
-	pl_free(a, unknown.v);
-	pl_free(a, unready.v);
 }
 
 /* GeneratePodReadyCondition, given ContainersReady. */
@@ -437,36 +443,21 @@ static void initialized(const pl_pod_status *st, const pl_alloc *a, cond_val *ou
 		out->reason = "UnknownContainerStatuses";
 		return;
 	}
-	name_list unknown, incomplete;
-	if (!lists_alloc(a, st->n_init, &unknown, &incomplete)) {
-		out->status = false;
-		out->reason = "ContainersNotInitialized";
-		return;
-	}
-	for (size_t i = 0; i < st->n_init; i++) {
-		const pl_cstatus *c = &st->init[i];
-		if (!c->has_status) {
-			unknown.v[unknown.n++] = c->name;
-			continue;
-		}
-		bool done = c->kind == PL_CKIND_SIDECAR ? c->started == 1 : pl_cstatus_ready(c);
-		if (!done)
-			incomplete.v[incomplete.n++] = c->name;
-	}
-	if (st->phase == PL_PHASE_SUCCEEDED && unknown.n == 0) {
+	size_t unknown = count_class(st, false, init_class, CC_UNKNOWN);
+	size_t incomplete = count_class(st, false, init_class, CC_BAD);
+	if (st->phase == PL_PHASE_SUCCEEDED && unknown == 0) {
 		out->status = true;
 		out->reason = "PodCompleted";
 	} else if (any_regular_started(st)) {
 		out->status = true;
-	} else if (unknown.n > 0 || incomplete.n > 0) {
+	} else if (unknown > 0 || incomplete > 0) {
 		out->status = false;
 		out->reason = "ContainersNotInitialized";
-		append_names(&out->msg, "containers with unknown status", unknown.v, unknown.n);
-		append_names(&out->msg, "containers with incomplete status", incomplete.v,
-		             incomplete.n);
+		append_names(&out->msg, "containers with unknown status", st, false, init_class,
+		             CC_UNKNOWN);
+		append_names(&out->msg, "containers with incomplete status", st, false, init_class,
+		             CC_BAD);
 	}
-	pl_free(a, unknown.v);
-	pl_free(a, incomplete.v);
 }
 
 /*
@@ -481,10 +472,15 @@ static void store(pl_condition *c, cond_val *v, const pl_alloc *a, pl_ms now)
 	c->present = true;
 	c->status = v->status;
 	c->reason = v->reason;
-	pl_free(a, c->message);
-	c->message = NULL;
-	if (v->msg.len > 0 && !v->msg.oom)
-		c->message = pl_buf_take(&v->msg);
+	bool same = v->msg.len > 0 && !v->msg.oom && c->message &&
+	            strcmp(c->message, v->msg.data) == 0;
+	if (!same) {
+		/* On OOM the message is left out rather than kept stale. */
+		pl_free(a, c->message);
+		c->message = NULL;
+		if (v->msg.len > 0 && !v->msg.oom)
+			c->message = pl_buf_take(&v->msg);
+	}
 	pl_buf_free(&v->msg);
 }
 
