@@ -48,6 +48,8 @@ bool pl_ref_has_upper(const char *s, size_t n);
 bool pl_glob_match(const char *pattern, size_t plen, const char *name, size_t nlen);
 /* credentialprovider URLsMatchStr: true when `target` matches `glob`. */
 bool pl_urls_match_str(const pl_alloc *a, const char *glob, const char *target);
+/* The same; ENOMEM when memory ran out (an unparseable URL only does not match). */
+int pl_urls_match(const pl_alloc *a, const char *glob, const char *target, bool *match);
 /* credentialprovider isDefaultRegistryMatch. */
 bool pl_is_default_registry_match(const char *image);
 /*

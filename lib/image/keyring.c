@@ -765,15 +765,23 @@ static int add_secret_tree(podlife_keyring *kr, const pl_jnode *root, char **nam
 		              "Secret has no %s data", key);
 		return PODLIFE_ENOTFOUND;
 	}
+	char *name = NULL;
+	if (name_out) {
+		const char *n = str_of(pl_json_get(pl_json_get(root, "metadata"), "name"));
+		name = pl_strdup(pl_alloc_default(), n ? n : "");
+		if (!name) {
+			pl_wipe(content, clen);
+			pl_free(a, content);
+			return PODLIFE_ENOMEM;
+		}
+	}
 	int rc = add_config_form(kr, content, clen, form, d);
 	pl_wipe(content, clen);
 	pl_free(a, content);
-	if (rc == PODLIFE_OK && name_out) {
-		const char *name = str_of(pl_json_get(pl_json_get(root, "metadata"), "name"));
-		*name_out = pl_strdup(pl_alloc_default(), name ? name : "");
-		if (!*name_out)
-			rc = PODLIFE_ENOMEM; /* the entries stay added */
-	}
+	if (rc == PODLIFE_OK && name_out)
+		*name_out = name;
+	else
+		podlife_free(name);
 	return rc;
 }
 
@@ -926,9 +934,12 @@ int podlife_keyring_lookup(const podlife_keyring *kr, const char *image,
 		return PODLIFE_ENOMEM;
 	c->a = kr->a;
 	int rc = PODLIFE_OK;
-	for (size_t i = 0; i < kr->n && rc == PODLIFE_OK; i++)
-		if (pl_urls_match_str(&kr->a, kr->entries[i].key, image))
+	for (size_t i = 0; i < kr->n && rc == PODLIFE_OK; i++) {
+		bool m = false;
+		rc = pl_urls_match(&kr->a, kr->entries[i].key, image, &m);
+		if (rc == PODLIFE_OK && m)
 			rc = push_entry(c, &kr->entries[i]);
+	}
 	if (rc == PODLIFE_OK && c->n == 0 && pl_is_default_registry_match(image)) {
 		bool found;
 		size_t at = kr_find(kr, "index.docker.io", &found);

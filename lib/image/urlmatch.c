@@ -550,19 +550,28 @@ static bool urls_match(const split_url *g, const split_url *t)
 	return true;
 }
 
-bool pl_urls_match_str(const pl_alloc *a, const char *glob, const char *target)
+int pl_urls_match(const pl_alloc *a, const char *glob, const char *target, bool *match)
 {
 	split_url g, t;
-	if (parse_schemeless(a, glob, &g) != PODLIFE_OK)
-		return false;
-	if (parse_schemeless(a, target, &t) != PODLIFE_OK) {
+	*match = false;
+	int rc = parse_schemeless(a, glob, &g);
+	if (rc != PODLIFE_OK)
+		return rc == PODLIFE_ENOMEM ? rc : PODLIFE_OK;
+	rc = parse_schemeless(a, target, &t);
+	if (rc != PODLIFE_OK) {
 		go_url_free(a, &g.u);
-		return false;
+		return rc == PODLIFE_ENOMEM ? rc : PODLIFE_OK;
 	}
-	bool m = urls_match(&g, &t);
+	*match = urls_match(&g, &t);
 	go_url_free(a, &g.u);
 	go_url_free(a, &t.u);
-	return m;
+	return PODLIFE_OK;
+}
+
+bool pl_urls_match_str(const pl_alloc *a, const char *glob, const char *target)
+{
+	bool m = false;
+	return pl_urls_match(a, glob, target, &m) == PODLIFE_OK && m;
 }
 
 bool pl_is_default_registry_match(const char *image)

@@ -553,6 +553,103 @@ static void test_base64(void)
 	free(out);
 }
 
+/* A host allocator that fails its n-th allocation. */
+typedef struct failing {
+	long left; /* allocations before the failing one; -1: never fail */
+	long live;
+} failing;
+
+static void *f_malloc(void *ud, size_t n)
+{
+	failing *f = ud;
+	if (f->left == 0)
+		return NULL;
+	if (f->left > 0)
+		f->left--;
+	void *p = malloc(n);
+	if (p)
+		f->live++;
+	return p;
+}
+
+static void *f_realloc(void *ud, void *p, size_t n)
+{
+	failing *f = ud;
+	if (f->left == 0)
+		return NULL;
+	if (f->left > 0)
+		f->left--;
+	void *q = realloc(p, n);
+	if (q && !p)
+		f->live++;
+	return q;
+}
+
+static void f_free(void *ud, void *p)
+{
+	failing *f = ud;
+	if (p)
+		f->live--;
+	free(p);
+}
+
+/* Every allocation failure leaves the keyring as it was and leaks nothing. */
+static void test_allocation_failures(void)
+{
+	const char *cfg = "{\"auths\": {\"a.io\": {\"auth\": \"Zm9vOmJhcg==\"},"
+	                  " \"https://b.io/v1/\": {\"username\": \"u\", \"password\": \"p\"},"
+	                  " \"a.io\": {\"username\": \"x\", \"password\": \"y\"},"
+	                  " \"c.io/x\": {\"auth\": \"dTpwOnE\"}, \"bad host\": {}}}";
+	const char *secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+	                     "type: kubernetes.io/dockerconfigjson\ndata:\n"
+	                     "  .dockerconfigjson: eyJhdXRocyI6eyJkLmlvIjp7ImF1dGgiOiJabTl2T21KaGNnPT0ifX19\n";
+	bool completed = false;
+	for (long n = 0; n < 5000 && !completed; n++) {
+		failing f = {n, 0};
+		podlife_allocator al = {PODLIFE_ALLOCATOR_VERSION, f_malloc, f_realloc, f_free, &f};
+		podlife_keyring *kr = NULL;
+		if (podlife_keyring_new(&al, &kr) != PODLIFE_OK) {
+			CHECK_INT(f.live, 0);
+			continue;
+		}
+		podlife_diag *d = NULL;
+		int rc = podlife_keyring_add_config(kr, cfg, strlen(cfg), &d);
+		podlife_diag_free(d);
+		if (rc != PODLIFE_OK) {
+			CHECK_INT(rc, PODLIFE_ENOMEM);
+			CHECK_INT(podlife_keyring_count(kr), 0);
+		} else {
+			CHECK_INT(podlife_keyring_count(kr), 3);
+			char *name = NULL;
+			d = NULL;
+			rc = podlife_keyring_add_secret(kr, secret, strlen(secret), &name, &d);
+			podlife_diag_free(d);
+			if (rc == PODLIFE_OK) {
+				CHECK_STR(name, "s");
+				podlife_free(name);
+			} else {
+				CHECK_INT(rc, PODLIFE_ENOMEM);
+				CHECK(name == NULL);
+			}
+			CHECK_INT(podlife_keyring_count(kr), rc == PODLIFE_OK ? 4 : 3);
+			podlife_credentials *c = NULL;
+			int lr = podlife_keyring_lookup(kr, "a.io/app", &c);
+			if (lr == PODLIFE_OK) {
+				/* the repeated key "a.io" replaced the earlier entry (encoding/json) */
+				CHECK_INT(podlife_credentials_count(c), 1);
+				CHECK_STR(podlife_credential_username(c, 0), "x");
+				podlife_credentials_free(c);
+			} else {
+				CHECK_INT(lr, PODLIFE_ENOMEM);
+			}
+			completed = rc == PODLIFE_OK && lr == PODLIFE_OK && f.left > 0;
+		}
+		podlife_keyring_free(kr);
+		CHECK_INT(f.live, 0);
+	}
+	CHECK(completed);
+}
+
 int main(void)
 {
 	RUN(test_urls_match);
@@ -568,5 +665,6 @@ int main(void)
 	RUN(test_secrets);
 	RUN(test_password_never_in_diagnostics);
 	RUN(test_base64);
+	RUN(test_allocation_failures);
 	DONE();
 }
