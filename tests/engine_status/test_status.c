@@ -1681,6 +1681,85 @@ static void test_describe_pod(void)
 	CHECK_INT(pl_describe_pod(&in, &b), PODLIFE_EINVAL);
 }
 
+/* ---- allocation failures ---------------------------------------------------------- */
+
+typedef struct failing {
+	int left; /* allocations that succeed; then every one fails */
+	int live;
+} failing;
+
+static void *f_malloc(void *ud, size_t n)
+{
+	failing *f = ud;
+	if (f->left-- <= 0)
+		return NULL;
+	void *p = malloc(n);
+	if (p)
+		f->live++;
+	return p;
+}
+
+static void *f_realloc(void *ud, void *ptr, size_t n)
+{
+	failing *f = ud;
+	if (f->left-- <= 0)
+		return NULL;
+	void *p = realloc(ptr, n);
+	if (p && !ptr)
+		f->live++;
+	return p;
+}
+
+static void f_free(void *ud, void *ptr)
+{
+	failing *f = ud;
+	if (ptr)
+		f->live--;
+	free(ptr);
+}
+
+static void test_allocation_failures(void)
+{
+	/* every allocation failing in turn: an error or success, no leak */
+	for (int k = 0; k < 60; k++) {
+		failing f = {k, 0};
+		pl_alloc a = {f_malloc, f_realloc, f_free, &f};
+		pl_event_log log;
+		pl_event_log_init(&log, &a, 3);
+		char msg[32];
+		int fails = 0;
+		for (int i = 0; i < 14; i++) {
+			snprintf(msg, sizeof(msg), "m%d", i % 12);
+			int rc = pl_event_log_record(&log, PL_EVENT_NORMAL, i % 2 ? "A" : "B", msg,
+			                             i % 3 ? "spec.containers{x}" : NULL, i * S);
+			CHECK(rc == PODLIFE_OK || rc == PODLIFE_ENOMEM);
+			fails += rc != PODLIFE_OK;
+			CHECK(log.n <= 3);
+		}
+		pl_buf b;
+		pl_buf_init(&b, &a);
+		int rc = pl_event_log_describe(&log, 20 * S, 0, &b);
+		CHECK(rc == PODLIFE_OK || rc == PODLIFE_ENOMEM);
+		pl_buf_free(&b);
+
+		pod p;
+		pod_init(&p, "Always");
+		running(add(&p, PL_CKIND_INIT, "init"), false);
+		waiting(add(&p, PL_CKIND_REGULAR, "a"), "PodInitializing");
+		waiting(add(&p, PL_CKIND_REGULAR, "b"), "PodInitializing");
+		pl_update_conditions(&p.st, &a, 1 * S);
+		CHECK(p.st.conditions[PL_COND_READY].present);
+		CHECK(!p.st.conditions[PL_COND_READY].status);
+		for (int c = 0; c < PL_COND_COUNT; c++)
+			pl_free(&a, p.st.conditions[c].message);
+
+		pl_event_log_free(&log);
+		CHECK_INT(f.live, 0);
+		if (k >= 59)
+			CHECK_INT(fails, 0);
+	}
+}
+
 int main(void)
 {
 	RUN(test_phase_names);
@@ -1709,5 +1788,6 @@ int main(void)
 	RUN(test_rfc3339);
 	RUN(test_status_json);
 	RUN(test_describe_pod);
+	RUN(test_allocation_failures);
 	DONE();
 }
