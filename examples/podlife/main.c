@@ -18,7 +18,9 @@ static const struct {
 } commands[] = {
 	{"validate", cmd_validate, "validate [--strict] [-o json|yaml] FILE...   check manifests, print defaulted pods"},
 	{"image", cmd_image, "image [--docker-config FILE]... REF          parse an image reference, look up credentials"},
+#ifndef PODLIFE_CLI_NO_SIMULATE
 	{"simulate", cmd_simulate, "simulate FILE [options] [-o json]            run a pod on the fake backend and simulated clock"},
+#endif
 };
 
 static void usage(FILE *f)

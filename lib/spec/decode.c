@@ -150,17 +150,25 @@ static int parse_int(const pl_node *n, int64_t *out)
 		return -1;
 	if (n->style == PL_SC_PLAIN && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		base = 16;
-	for (const char *q = base == 16 ? p + 2 : p; *q; q++) {
-		if (base == 10 ? (*q < '0' || *q > '9')
-		               : !((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') ||
-		                   (*q >= 'A' && *q <= 'F')))
+	else if (n->style == PL_SC_PLAIN && p[0] == '0' && p[1] == 'o')
+		base = 8; /* YAML 1.2 octal */
+	else if (n->style == PL_SC_PLAIN && p[0] == '0' && p[1] >= '0' && p[1] <= '7')
+		base = 8; /* YAML 1.1 octal, as go-yaml v2 reads 0644 */
+	const char *digits = (base == 16 || (base == 8 && p[1] == 'o')) ? p + 2 : p;
+	if (!*digits)
+		return -1;
+	for (const char *q = digits; *q; q++) {
+		bool ok = base == 16 ? ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') ||
+		                        (*q >= 'A' && *q <= 'F'))
+		                     : (*q >= '0' && *q <= (base == 8 ? '7' : '9'));
+		if (!ok)
 			return -1;
 	}
-	if (base == 16 && !p[2])
-		return -1;
 	errno = 0;
 	char *end = NULL;
-	long long v = strtoll(clean, &end, base);
+	long long v = strtoll(digits, &end, base);
+	if (clean[0] == '-')
+		v = -v;
 	if (errno == ERANGE)
 		return -2;
 	if (!end || *end)

@@ -10,9 +10,15 @@
 #include "podlife/image.h"
 #include "quantity.h"
 
+/* Defaults are string literals; the model's strings are never written. */
+static char *lit(const char *s)
+{
+	return (char *)(uintptr_t)s;
+}
+
 #define SET_STR(o, member, value)                                   \
 	do {                                                        \
-		(o)->member = (char *)(value);                      \
+		(o)->member = lit(value);                           \
 		PL_DEFAULTED((o), member);                          \
 	} while (0)
 
@@ -33,7 +39,7 @@ static void round_resources(pl_arena *ar, pl_map *m)
 	for (size_t i = 0; i < m->n; i++) {
 		const char *r = pl_quantity_round_milli(ar, m->v[i].value);
 		if (r)
-			m->v[i].value = (char *)r; /* invalid ones are left to validation */
+			m->v[i].value = lit(r); /* invalid ones are left to validation */
 	}
 }
 

@@ -255,6 +255,7 @@ typedef struct pl_security_context {
 	char *proc_mount;
 	pl_profile *seccomp_profile;
 	pl_profile *app_armor_profile;
+	pl_node *cgroup_options;
 } pl_security_context;
 
 typedef struct pl_sysctl {
@@ -325,6 +326,7 @@ typedef struct pl_empty_dir {
 	pl_obj obj;
 	char *medium;
 	char *size_limit;
+	int64_t mode;
 } pl_empty_dir;
 
 typedef struct pl_host_path {

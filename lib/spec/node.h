@@ -86,11 +86,12 @@ typedef int (*pl_doc_cb)(void *ud, unsigned int index, pl_node *root);
  * tree is a DAG; it is never cyclic), merge keys are resolved as go-yaml
  * v2 does, duplicate keys stay in the map.
  *
- * JSON: one document; positions are known for the root only (1:1), the
- * other nodes have line/col 0.  Numbers keep their text (PL_SC_JSON_NUMBER;
- * reals always show a '.' or an exponent), booleans are "true"/"false"
- * (PL_SC_JSON_BOOL), strings PL_SC_QUOTED.  Duplicate object keys keep the
- * last value (jansson's behaviour).
+ * JSON: one document (an object or an array at the top, as jansson reads
+ * it), checked by jansson, whose messages and positions the errors carry.
+ * Every node has its position.  Numbers keep their text as written
+ * (PL_SC_JSON_NUMBER), booleans are "true"/"false" (PL_SC_JSON_BOOL),
+ * strings and keys PL_SC_QUOTED, null PL_N_NULL.  Duplicate object keys
+ * stay in the map, as in YAML.
  *
  * Not thread-safe on a shared diag; otherwise reentrant.
  */

@@ -89,13 +89,78 @@ static const char *scalar_or(const pl_node *n, const char *dflt)
 	return t ? t : dflt;
 }
 
+static pl_node *scalar_node(pl_arena *ar, const char *text)
+{
+	pl_node *n = pl_arena_alloc(ar, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = PL_N_SCALAR;
+	n->style = PL_SC_QUOTED;
+	n->n = strlen(text);
+	n->u.text = pl_arena_strdup(ar, text);
+	return n->u.text ? n : NULL;
+}
+
+/*
+ * The StatefulSet controller gives each pod a volume per
+ * volumeClaimTemplate, backed by the claim "<template>-<set>-<ordinal>"
+ * (stateful_set_utils.go updateStorage); the template pod gets them for
+ * ordinal 0 so that its volumeMounts resolve.
+ */
+static void add_claim_volumes(pl_arena *ar, pl_pod_spec *spec, const pl_node *claims,
+                              const char *set_name)
+{
+	if (!spec || !claims || claims->kind != PL_N_SEQ)
+		return;
+	int fi = pl_schema_field_by_name(&pl_schema_volume, "persistentVolumeClaim");
+	if (fi < 0)
+		return;
+	for (size_t i = 0; i < claims->n; i++) {
+		const char *name = pl_node_text(pl_node_get(pl_node_get(claims->u.items[i], "metadata"), "name"));
+		if (!name || !*name)
+			continue;
+		bool exists = false;
+		for (size_t k = 0; k < spec->volumes.n; k++) {
+			const char *vn = PL_ITEM(spec->volumes, pl_volume, k)->name;
+			if (vn && strcmp(vn, name) == 0)
+				exists = true;
+		}
+		if (exists)
+			continue;
+		pl_volume *v = pl_obj_new(ar, &pl_schema_volume);
+		pl_node *src = pl_arena_alloc(ar, sizeof(*src));
+		pl_pair *pair = pl_arena_alloc(ar, sizeof(*pair));
+		char *claim = pl_arena_printf(ar, "%s-%s-0", name, set_name ? set_name : "");
+		void **items = pl_arena_alloc(ar, (spec->volumes.n + 1) * sizeof(void *));
+		if (!v || !src || !pair || !claim || !items)
+			return;
+		pair->key = scalar_node(ar, "claimName");
+		pair->value = scalar_node(ar, claim);
+		if (!pair->key || !pair->value)
+			return;
+		src->kind = PL_N_MAP;
+		src->n = 1;
+		src->u.pairs = pair;
+		v->name = pl_arena_strdup(ar, name);
+		PL_DEFAULTED(v, name);
+		*(pl_node **)(void *)((char *)v + pl_schema_volume.fields[fi].offset) = src;
+		v->obj.present |= (uint64_t)1 << fi;
+		v->obj.defaulted |= (uint64_t)1 << fi;
+		if (spec->volumes.n)
+			memcpy(items, spec->volumes.v, spec->volumes.n * sizeof(void *));
+		items[spec->volumes.n++] = v;
+		spec->volumes.v = items;
+		pl_set_defaulted(spec, offsetof(pl_pod_spec, volumes));
+	}
+}
+
 /*
  * Decodes one pod object.  For templates, `meta_from` is the workload's
  * metadata (for the namespace and a generateName).
  */
 static void handle_pod(parse_ctx *c, const pl_node *metadata, const pl_node *spec,
                        const pl_node *whole, const char *source_kind, const char *prefix,
-                       const pl_node *workload_meta)
+                       const pl_node *workload_meta, const pl_node *claims)
 {
 	bool is_template = whole == NULL;
 	podlife_pod *pod = pod_new(c->a);
@@ -171,6 +236,9 @@ static void handle_pod(parse_ctx *c, const pl_node *metadata, const pl_node *spe
 		}
 	}
 
+	if (claims)
+		add_claim_volumes(&pod->arena, m->spec, claims,
+		                  scalar_or(pl_node_get(workload_meta, "name"), NULL));
 	if (!(c->flags & PODLIFE_PARSE_NO_DEFAULTS))
 		pl_default_pod(m, &pod->arena, is_template);
 	if (pod->arena.oom) {
@@ -245,7 +313,7 @@ static void handle_object(parse_ctx *c, const pl_node *root, const char *prefix,
 		return;
 	}
 	if (strcmp(kind, "Pod") == 0) {
-		handle_pod(c, NULL, NULL, root, "Pod", prefix, NULL);
+		handle_pod(c, NULL, NULL, root, "Pod", prefix, NULL, NULL);
 		return;
 	}
 	if (!(c->flags & PODLIFE_PARSE_NO_TEMPLATES)) {
@@ -278,9 +346,11 @@ static void handle_object(parse_ctx *c, const pl_node *root, const char *prefix,
 						c->decode_failed = true;
 				}
 			}
-			p[strlen(p) - 1] = '\0'; /* the decoder adds ".metadata" / ".spec" */
+			const pl_node *claims = strcmp(kind, "StatefulSet") == 0
+			                                ? pl_node_get(pl_node_get(root, "spec"), "volumeClaimTemplates")
+			                                : NULL;
 			handle_pod(c, pl_node_get(t, "metadata"), pl_node_get(t, "spec"), NULL, kind, p,
-			           pl_node_get(root, "metadata"));
+			           pl_node_get(root, "metadata"), claims);
 			return;
 		}
 	}

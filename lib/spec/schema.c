@@ -209,6 +209,7 @@ static const pl_field f_secctx[] = {
 	F(pl_security_context, proc_mount, "procMount", PL_F_STR, NULL),
 	F(pl_security_context, seccomp_profile, "seccompProfile", PL_F_OBJ, &s_profile),
 	F(pl_security_context, app_armor_profile, "appArmorProfile", PL_F_OBJ, &s_profile),
+	F(pl_security_context, cgroup_options, "cgroupOptions", PL_F_RAW, NULL),
 };
 static SCHEMA(s_secctx, "SecurityContext", pl_security_context, f_secctx);
 
@@ -279,6 +280,7 @@ SCHEMA(pl_schema_container, "Container", pl_container, f_container);
 static const pl_field f_empty_dir[] = {
 	F(pl_empty_dir, medium, "medium", PL_F_STR, NULL),
 	F(pl_empty_dir, size_limit, "sizeLimit", PL_F_QTY, NULL),
+	F32(pl_empty_dir, mode, "mode"),
 };
 SCHEMA(pl_schema_empty_dir, "EmptyDirVolumeSource", pl_empty_dir, f_empty_dir);
 

@@ -1197,9 +1197,7 @@ static void validate_mounts(vctx *v, const pl_container *c)
 		if (dup)
 			inv_s(v, ".mountPath", S(mt->mount_path), "must be unique", pp);
 		if (vol && vol->other[25] && vol->other[25]->kind != PL_N_NULL) {
-			if (!empty(mt->sub_path))
-				inv_s(v, ".subPath", mt->sub_path, "not allowed in image volume sources",
-				      PL_POS(mt, sub_path));
+			/* subPath into image volumes is allowed since 1.33 (KEP-4639) */
 			if (!empty(mt->sub_path_expr))
 				inv_s(v, ".subPathExpr", mt->sub_path_expr, "not allowed in image volume sources",
 				      PL_POS(mt, sub_path_expr));
@@ -2025,10 +2023,19 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 	    v.spec->ephemeral_containers->n > 0) {
 		pl_pos p = PL_POS(v.spec, ephemeral_containers);
 		size_t mark = push(&v, "spec");
-		forbid(&v, ".ephemeralContainers",
-		       v.tmpl ? "ephemeral containers not allowed in pod template"
-		              : "cannot be set on create",
-		       p);
+		if (v.tmpl) {
+			forbid(&v, ".ephemeralContainers",
+			       "ephemeral containers not allowed in pod template", p);
+		} else {
+			/*
+			 * ValidatePodCreate refuses them on create; a manifest read
+			 * here may describe a running pod, so it is only a warning.
+			 */
+			pl_buf_puts(&v.path, ".ephemeralContainers");
+			pl_diag_field(v.d, PODLIFE_SEVERITY_WARNING, PODLIFE_ERRTYPE_FORBIDDEN,
+			              pl_buf_cstr(&v.path), NULL, "cannot be set on create", p.line,
+			              p.col);
+		}
 		pop(&v, mark);
 	}
 	pl_free(pl_alloc_default(), v.vols);
