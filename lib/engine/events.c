@@ -84,20 +84,24 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static pl_event_group *find_group(pl_event_log *log, pl_event_type type, const char *reason)
+static pl_event_group *find_group(pl_event_log *log, const char *source, pl_event_type type,
+                                  const char *reason)
 {
 	for (size_t i = 0; i < log->n_groups; i++)
-		if (log->groups[i].type == type && strcmp(log->groups[i].reason, reason) == 0)
+		if (log->groups[i].type == type && strcmp(log->groups[i].reason, reason) == 0 &&
+		    strcmp(log->groups[i].source, source) == 0)
 			return &log->groups[i];
 	return NULL;
 }
 
-static pl_event_row *find_row(pl_event_log *log, pl_event_type type, const char *reason,
-                              const char *message, const char *field_path, bool combined)
+static pl_event_row *find_row(pl_event_log *log, const char *source, pl_event_type type,
+                              const char *reason, const char *message, const char *field_path,
+                              bool combined)
 {
 	for (size_t i = 0; i < log->n; i++) {
 		pl_event_row *r = &log->rows[i];
-		if (r->type != type || r->combined != combined || strcmp(r->reason, reason) != 0)
+		if (r->type != type || r->combined != combined || strcmp(r->reason, reason) != 0 ||
+		    strcmp(r->source, source) != 0)
 			continue;
 		if (combined)
 			return r; /* the aggregate key has no message or field path */
@@ -118,13 +122,23 @@ static bool keys_have(const pl_event_group *g, uint64_t k)
 int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reason,
                         const char *message, const char *field_path, pl_ms at)
 {
+	return pl_event_log_record_from(log, NULL, type, reason, message, field_path, at);
+}
+
+int pl_event_log_record_from(pl_event_log *log, const char *source, pl_event_type type,
+                             const char *reason, const char *message, const char *field_path,
+                             pl_ms at)
+{
 	if (!log || !log->a || !reason || !message ||
 	    (type != PL_EVENT_NORMAL && type != PL_EVENT_WARNING))
 		return PODLIFE_EINVAL;
 	const pl_alloc *a = log->a;
+	if (!source || !*source)
+		source = "kubelet";
+	bool kubelet = strcmp(source, "kubelet") == 0;
 
 	/* EventAggregate: decide without changing anything yet. */
-	pl_event_group *g = find_group(log, type, reason);
+	pl_event_group *g = find_group(log, source, type, reason);
 	uint64_t key = hash_str(message);
 	bool reset = !g || at - g->last > PL_EVENT_AGGREGATE_WINDOW_MS;
 	size_t n_keys = reset ? 0 : g->n_keys;
@@ -146,7 +160,7 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
 	const char *msg = combined ? combined_msg : message;
 
 	/* eventObserve: an existing row, or the strings of a new one. */
-	pl_event_row *row = find_row(log, type, reason, msg, field_path, combined);
+	pl_event_row *row = find_row(log, source, type, reason, msg, field_path, combined);
 	char *nr_reason = NULL, *nr_message = NULL, *nr_path = NULL;
 	if (!row) {
 		nr_reason = pl_strdup(a, reason);
@@ -198,6 +212,7 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
 		g = &log->groups[log->n_groups++];
 		memset(g, 0, sizeof(*g));
 		g->type = type;
+		g->source = source;
 		g->reason = ng_reason;
 	}
 	if (reset)
@@ -234,6 +249,7 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
 		row = &log->rows[log->n++];
 		memset(row, 0, sizeof(*row));
 		row->type = type;
+		row->source = source;
 		row->reason = nr_reason;
 		row->message = nr_message;
 		row->field_path = nr_path;
@@ -243,7 +259,7 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
 		row->seq = log->next_seq++;
 		combined_msg = NULL; /* now the row's */
 	}
-	if (!spam_allow(log, at)) {
+	if (kubelet && !spam_allow(log, at)) {
 		log->filtered++;
 		pl_free(a, combined_msg);
 		return PODLIFE_OK;
@@ -365,8 +381,8 @@ int pl_event_log_describe_cells(const pl_event_log *log, pl_ms now, pl_ms wall_o
 		}
 		while (mlen && is_space(m[mlen - 1]))
 			mlen--;
-		pl_buf_printf(out, "  %s\t%s\t%s\tkubelet\t", pl_event_type_name(r->type), r->reason,
-		              age);
+		pl_buf_printf(out, "  %s\t%s\t%s\t%s\t", pl_event_type_name(r->type), r->reason,
+		              age, r->source);
 		if (r->field_path && *r->field_path)
 			pl_buf_printf(out, "%s: ", r->field_path);
 		pl_buf_append(out, m, mlen);

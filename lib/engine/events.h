@@ -48,6 +48,7 @@ const char *pl_event_type_name(pl_event_type t);
 /* One row of the describe table (one API Event object). */
 typedef struct pl_event_row {
 	pl_event_type type;
+	const char *source; /* Source.Component: static, "kubelet" by default */
 	char *reason;     /* owned */
 	char *message;    /* owned */
 	char *field_path; /* owned; NULL for the pod itself */
@@ -63,6 +64,7 @@ typedef struct pl_event_row {
 /* Aggregation state of one (type, reason) group. */
 typedef struct pl_event_group {
 	pl_event_type type;
+	const char *source; /* static */
 	char *reason; /* owned */
 	pl_ms last;   /* last event of the group */
 	uint8_t n_keys;
@@ -100,6 +102,17 @@ int pl_event_log_record(pl_event_log *log, pl_event_type type, const char *reaso
                         const char *message, const char *field_path, pl_ms at);
 
 /*
+ * Same, for an event of another component (the From column), e.g.
+ * "default-scheduler" for Scheduled.  `source` must outlive the log (a
+ * string literal); NULL means "kubelet".  The source is part of the
+ * de-duplication and aggregation keys; the spam filter, being the
+ * kubelet's, only applies to kubelet events.
+ */
+int pl_event_log_record_from(pl_event_log *log, const char *source, pl_event_type type,
+                             const char *reason, const char *message, const char *field_path,
+                             pl_ms at);
+
+/*
  * The published rows in describe order (lastTimestamp ascending, then
  * creation order),
  * as pointers into the log valid until the next record or free.  *out is
@@ -119,7 +132,7 @@ void pl_event_age(const pl_event_row *row, pl_ms now, pl_ms wall_offset_ms, char
  * Appends the `kubectl describe` Events section to out, without column
  * alignment: "Events:\t<none>\n", or "Events:\n  Type\tReason\tAge\tFrom\tMessage\n",
  * "  ----\t------\t----\t----\t-------\n" and one tab-separated line per
- * row (From "kubelet"; the message prefixed with "<fieldPath>: " as
+ * row (From the row's source; the message prefixed with "<fieldPath>: " as
  * newer kubectl prints it).  Pass the text through pl_tabwrite for the
  * aligned form; pl_event_log_describe does both.
  */

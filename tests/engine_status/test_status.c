@@ -1109,6 +1109,18 @@ static void test_events_spam_filter(void)
 	CHECK_INT(rows[1]->count, 2);
 	CHECK_INT(rows[1]->first, 26 * S);
 	pl_free(log.a, rows);
+	/* the bucket is empty again; another component's events are not the
+	 * kubelet's to hold back, and the source is part of the key */
+	uint64_t before = log.filtered;
+	pl_event_log_record_from(&log, "default-scheduler", PL_EVENT_NORMAL, "Pulled",
+	                         "already present", f, 901 * S);
+	CHECK_INT(log.filtered, before);
+	REQUIRE(pl_event_log_sorted(&log, &rows, &n) == PODLIFE_OK);
+	REQUIRE(n == 3);
+	CHECK_STR(rows[2]->source, "default-scheduler");
+	CHECK_INT(rows[2]->count, 1);
+	CHECK_STR(rows[1]->source, "kubelet");
+	pl_free(log.a, rows);
 	pl_event_log_free(&log);
 }
 
@@ -1122,8 +1134,8 @@ static void test_events_describe(void)
 	CHECK_STR(pl_buf_cstr(&b), "Events:  <none>\n");
 	pl_buf_free(&b);
 
-	pl_event_log_record(&log, PL_EVENT_NORMAL, "Scheduled",
-	                    "Successfully assigned default/web to node-1", NULL, 0);
+	pl_event_log_record_from(&log, "default-scheduler", PL_EVENT_NORMAL, "Scheduled",
+	                         "Successfully assigned default/web to node-1", NULL, 0);
 	pl_event_log_record(&log, PL_EVENT_NORMAL, "Pulled",
 	                    "Container image \"nginx:1.27\" already present on machine",
 	                    "spec.containers{web}", 1 * S);
@@ -1140,13 +1152,13 @@ static void test_events_describe(void)
 	CHECK_INT(pl_event_log_describe(&log, 130 * S, 0, &b), PODLIFE_OK);
 	CHECK_STR(pl_buf_cstr(&b),
 	          "Events:\n"
-	          "  Type     Reason     Age                 From     Message\n"
-	          "  ----     ------     ----                ----     -------\n"
-	          "  Normal   Scheduled  2m10s               kubelet  Successfully assigned "
+	          "  Type     Reason     Age                 From               Message\n"
+	          "  ----     ------     ----                ----               -------\n"
+	          "  Normal   Scheduled  2m10s               default-scheduler  Successfully assigned "
 	          "default/web to node-1\n"
-	          "  Normal   Pulled     2m9s                kubelet  spec.containers{web}: "
+	          "  Normal   Pulled     2m9s                kubelet            spec.containers{web}: "
 	          "Container image \"nginx:1.27\" already present on machine\n"
-	          "  Warning  BackOff    10s (x3 over 100s)  kubelet  spec.containers{web}: "
+	          "  Warning  BackOff    10s (x3 over 100s)  kubelet            spec.containers{web}: "
 	          "Back-off restarting failed container web in pod web_default(uid)\n");
 	pl_buf_free(&b);
 	pl_event_log_free(&log);
