@@ -763,7 +763,7 @@ static void json_scalars(void)
 	CHECK_STR(pl_node_text(pl_node_get(m, "big")), "9223372036854775807");
 	CHECK_STR(pl_node_text(pl_node_get(m, "r")), "1.5");
 	CHECK_STR(pl_node_text(pl_node_get(m, "r1")), "1.0");
-	CHECK_STR(pl_node_text(pl_node_get(m, "e")), "1000.0");
+	CHECK_STR(pl_node_text(pl_node_get(m, "e")), "1e3");
 	CHECK_STR(pl_node_text(pl_node_get(m, "tiny")), "0.1");
 	CHECK_INT(pl_node_get(m, "r")->style, PL_SC_JSON_NUMBER);
 	CHECK_STR(pl_node_text(pl_node_get(m, "t")), "true");
@@ -780,6 +780,74 @@ static void json_scalars(void)
 	CHECK_INT(m->u.pairs[0].key->style, PL_SC_QUOTED);
 	CHECK_STR(pl_node_text(m->u.pairs[0].key), "i");
 	CHECK_STR(pl_node_text(m->u.pairs[12].key), "u");
+	done(&r);
+}
+
+static void json_positions(void)
+{
+	result r;
+	json(&r, "{\n"
+	         "  \"apiVersion\": \"v1\",\n"
+	         "  \"spec\": {\"containers\": [{\"name\": \"\\u00e9\xc3\xa9\", \"image\": 7}]},\n"
+	         "  \"n\": null, \"t\": true\n"
+	         "}\n");
+	REQUIRE(r.rc == PODLIFE_OK);
+	REQUIRE(r.d.n == 1);
+	pl_node *m = r.d.root[0];
+	CHECK_INT(m->line, 1);
+	CHECK_INT(m->col, 1);
+	CHECK_INT(m->u.pairs[0].key->line, 2);
+	CHECK_INT(m->u.pairs[0].key->col, 3);
+	CHECK_INT(m->u.pairs[0].value->col, 17);
+	pl_node *spec = pl_node_get(m, "spec");
+	REQUIRE(spec);
+	CHECK_INT(spec->line, 3);
+	CHECK_INT(spec->col, 11);
+	pl_node *cs = pl_node_get(spec, "containers");
+	REQUIRE(cs && cs->n == 1);
+	CHECK_INT(cs->col, 26);
+	pl_node *img = pl_node_get(cs->u.items[0], "image");
+	REQUIRE(img);
+	/* columns count characters: an escape is 6 of them, a raw é one */
+	CHECK_INT(img->col, 56);
+	CHECK_STR(pl_node_text(pl_node_get(cs->u.items[0], "name")), "\xc3\xa9\xc3\xa9");
+	CHECK_STR(pl_node_text(img), "7");
+	CHECK_INT(pl_node_get(m, "n")->line, 4);
+	CHECK_INT(pl_node_get(m, "n")->col, 8);
+	CHECK_INT(pl_node_get(m, "t")->col, 19);
+	done(&r);
+}
+
+static void json_duplicate_keys_kept(void)
+{
+	result r;
+	json(&r, "{\"a\": 1, \"b\": {\"x\": 1, \"x\": 2}, \"a\": 3}");
+	REQUIRE(r.rc == PODLIFE_OK);
+	REQUIRE(r.d.n == 1);
+	pl_node *m = r.d.root[0];
+	CHECK_INT(m->n, 3);
+	CHECK_STR(pl_node_text(pl_node_get(m, "a")), "3");
+	CHECK_INT(pl_node_get(m, "b")->n, 2);
+	CHECK_STR(pl_node_text(pl_node_get(pl_node_get(m, "b"), "x")), "2");
+	done(&r);
+}
+
+static void json_strings_escapes(void)
+{
+	result r;
+	json(&r, "[\"\\\"\\/\\b\\f\\n\\r\\t\\\\\", \"\\ud83d\\ude00\", \"\xe2\x98\x83\", \"\"]");
+	REQUIRE(r.rc == PODLIFE_OK);
+	REQUIRE(r.d.n == 1);
+	pl_node *s = r.d.root[0];
+	REQUIRE(s->n == 4);
+	CHECK_STR(pl_node_text(s->u.items[0]), "\"/\b\f\n\r\t\\");
+	CHECK_STR(pl_node_text(s->u.items[1]), "\xf0\x9f\x98\x80");
+	CHECK_STR(pl_node_text(s->u.items[2]), "\xe2\x98\x83");
+	CHECK_INT(s->u.items[3]->n, 0);
+	CHECK_STR(pl_node_text(s->u.items[3]), "");
+	done(&r);
+	json(&r, "[\"\\ud800\"]");
+	CHECK_INT(r.rc, PODLIFE_EPARSE);
 	done(&r);
 }
 
@@ -946,6 +1014,9 @@ int main(void)
 	RUN(yaml_kind_list_deployment);
 	RUN(yaml_crlf_positions);
 	RUN(json_scalars);
+	RUN(json_positions);
+	RUN(json_duplicate_keys_kept);
+	RUN(json_strings_escapes);
 	RUN(json_array_root);
 	RUN(json_syntax_errors);
 	RUN(json_depth_limit);
