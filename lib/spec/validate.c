@@ -295,6 +295,10 @@ static size_t push(vctx *v, const char *fmt, ...) PL_PRINTF(2, 3);
 static size_t push(vctx *v, const char *fmt, ...)
 {
 	size_t mark = v->path.len;
+	if (!strchr(fmt, '%')) { /* most segments are plain names */
+		pl_buf_puts(&v->path, fmt);
+		return mark;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	pl_buf_vprintf(&v->path, fmt, ap);
@@ -1840,6 +1844,84 @@ static void validate_dns_config(vctx *v, const pl_pod_spec *spec)
 	}
 }
 
+/* validateWindows: Linux-only fields are forbidden for a windows pod. */
+static void validate_windows(vctx *v, const pl_pod_spec *spec)
+{
+	const char *msg = "cannot be set for a windows pod";
+	const pl_pod_security_context *sc = spec->security_context;
+	if (sc) {
+		if (sc->app_armor_profile)
+			forbid(v, ".securityContext.appArmorProfile", msg, PL_POS(sc, app_armor_profile));
+		if (sc->se_linux_options)
+			forbid(v, ".securityContext.seLinuxOptions", msg, PL_POS(sc, se_linux_options));
+	}
+	if (PL_HAS(spec, host_users))
+		forbid(v, ".hostUsers", msg, PL_POS(spec, host_users));
+	if (spec->host_pid)
+		forbid(v, ".hostPID", msg, PL_POS(spec, host_pid));
+	if (spec->host_ipc)
+		forbid(v, ".hostIPC", msg, PL_POS(spec, host_ipc));
+	if (sc) {
+		if (sc->seccomp_profile)
+			forbid(v, ".securityContext.seccompProfile", msg, PL_POS(sc, seccomp_profile));
+		if (PL_HAS(sc, fs_group))
+			forbid(v, ".securityContext.fsGroup", msg, PL_POS(sc, fs_group));
+		if (sc->fs_group_change_policy)
+			forbid(v, ".securityContext.fsGroupChangePolicy", msg,
+			       PL_POS(sc, fs_group_change_policy));
+		if (sc->sysctls.n)
+			forbid(v, ".securityContext.sysctls", msg, PL_POS(sc, sysctls));
+	}
+	if (PL_HAS(spec, share_process_namespace))
+		forbid(v, ".shareProcessNamespace", msg, PL_POS(spec, share_process_namespace));
+	if (sc) {
+		if (PL_HAS(sc, run_as_user))
+			forbid(v, ".securityContext.runAsUser", msg, PL_POS(sc, run_as_user));
+		if (PL_HAS(sc, run_as_group))
+			forbid(v, ".securityContext.runAsGroup", msg, PL_POS(sc, run_as_group));
+		if (sc->supplemental_groups.n)
+			forbid(v, ".securityContext.supplementalGroups", msg, PL_POS(sc, supplemental_groups));
+		if (sc->supplemental_groups_policy)
+			forbid(v, ".securityContext.supplementalGroupsPolicy", msg,
+			       PL_POS(sc, supplemental_groups_policy));
+		if (sc->se_linux_change_policy)
+			forbid(v, ".securityContext.seLinuxChangePolicy", msg,
+			       PL_POS(sc, se_linux_change_policy));
+	}
+	/* VisitContainersWithPath: init containers, then containers */
+	const pl_list *lists[2] = {&spec->init_containers, &spec->containers};
+	const char *names[2] = {"initContainers", "containers"};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const pl_container *c = PL_ITEM(*lists[k], pl_container, i);
+			const pl_security_context *cs = c->security_context;
+			if (!cs)
+				continue;
+			size_t mark = push(v, ".%s[%zu].securityContext", names[k], i);
+			if (cs->app_armor_profile)
+				forbid(v, ".appArmorProfile", msg, PL_POS(cs, app_armor_profile));
+			if (cs->se_linux_options)
+				forbid(v, ".seLinuxOptions", msg, PL_POS(cs, se_linux_options));
+			if (cs->seccomp_profile)
+				forbid(v, ".seccompProfile", msg, PL_POS(cs, seccomp_profile));
+			if (cs->capabilities)
+				forbid(v, ".capabilities", msg, PL_POS(cs, capabilities));
+			if (PL_HAS(cs, read_only_root_filesystem))
+				forbid(v, ".readOnlyRootFilesystem", msg, PL_POS(cs, read_only_root_filesystem));
+			if (PL_HAS(cs, privileged))
+				forbid(v, ".privileged", msg, PL_POS(cs, privileged));
+			if (PL_HAS(cs, allow_privilege_escalation))
+				forbid(v, ".allowPrivilegeEscalation", msg, PL_POS(cs, allow_privilege_escalation));
+			if (cs->proc_mount)
+				forbid(v, ".procMount", msg, PL_POS(cs, proc_mount));
+			if (PL_HAS(cs, run_as_user))
+				forbid(v, ".runAsUser", msg, PL_POS(cs, run_as_user));
+			if (PL_HAS(cs, run_as_group))
+				forbid(v, ".runAsGroup", msg, PL_POS(cs, run_as_group));
+			pop(v, mark);
+		}
+}
+
 static void validate_spec(vctx *v)
 {
 	const pl_pod_spec *spec = v->spec;
@@ -1946,14 +2028,17 @@ static void validate_spec(vctx *v)
 			req(v, ".os.name", "cannot be empty", PL_POS(os, name));
 		} else if (!in_list(os->name, os_names)) {
 			not_supported(v, ".os", os->name, os_names, PL_POS(os, name));
+		} else if (!strcmp(os->name, "windows")) {
+			validate_windows(v, spec);
 		} else if (!strcmp(os->name, "linux")) {
 			/* validateLinux */
 			if (spec->security_context && spec->security_context->windows_options)
 				forbid(v, ".securityContext.windowsOptions",
 				       "windows options cannot be set for a linux pod",
 				       PL_POS(spec->security_context, windows_options));
-			const pl_list *lists[2] = {&spec->containers, &spec->init_containers};
-			const char *names[2] = {"containers", "initContainers"};
+			/* VisitContainersWithPath: init containers first */
+			const pl_list *lists[2] = {&spec->init_containers, &spec->containers};
+			const char *names[2] = {"initContainers", "containers"};
 			for (int k = 0; k < 2; k++)
 				for (size_t i = 0; i < lists[k]->n; i++) {
 					const pl_container *c = PL_ITEM(*lists[k], pl_container, i);
@@ -1988,6 +2073,146 @@ static void image_whitespace(vctx *v, const pl_list *ctrs, const char *list)
 			pop(v, mark);
 		}
 	}
+}
+
+/* ---- warnings (pkg/api/pod/warnings.go GetWarningsForPod) ------------------------------- */
+
+static void warn(vctx *v, const char *child, pl_pos p, const char *fmt, ...) PL_PRINTF(4, 5);
+static void warn(vctx *v, const char *child, pl_pos p, const char *fmt, ...)
+{
+	pl_buf b;
+	pl_buf_init(&b, pl_alloc_default());
+	pl_buf_printf(&b, "%s%s: ", pl_buf_cstr(&v->path), child);
+	va_list ap;
+	va_start(ap, fmt);
+	pl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!b.oom)
+		pl_diag_plain(v->d, PODLIFE_SEVERITY_WARNING, PODLIFE_OK, p.line, p.col, "%s",
+		              pl_buf_cstr(&b));
+	pl_buf_free(&b);
+}
+
+static const struct {
+	int other;
+	const char *json;
+	const char *msg;
+} deprecated_volumes[] = {
+	{18, "photonPersistentDisk", "deprecated in v1.11, non-functional in v1.16+"},
+	{2, "gitRepo", "deprecated in v1.11"},
+	{21, "scaleIO", "deprecated in v1.16, non-functional in v1.22+"},
+	{11, "flocker", "deprecated in v1.22, non-functional in v1.25+"},
+	{22, "storageos", "deprecated in v1.22, non-functional in v1.25+"},
+	{16, "quobyte", "deprecated in v1.22, non-functional in v1.25+"},
+	{5, "glusterfs", "deprecated in v1.25, non-functional in v1.26+"},
+	{10, "cephfs", "deprecated in v1.28, non-functional in v1.31+"},
+	{7, "rbd", "deprecated in v1.28, non-functional in v1.31+"},
+};
+
+static void warn_container(vctx *v, const pl_container *c)
+{
+	static const char *const bytes[] = {"memory", "ephemeral-storage"};
+	if (c->resources) {
+		const pl_map *maps[2] = {&c->resources->limits, &c->resources->requests};
+		const char *names[2] = {"limits", "requests"};
+		for (int k = 0; k < 2; k++)
+			for (int r = 0; r < 2; r++) {
+				const pl_kv *kv = NULL;
+				const char *val = map_get(maps[k], bytes[r], &kv);
+				pl_quantity q;
+				if (!val || pl_quantity_parse(val, &q, NULL) != PODLIFE_OK ||
+				    pl_quantity_is_integer(&q))
+					continue;
+				char buf[96];
+				pl_buf qb;
+				pl_buf_init(&qb, pl_alloc_default());
+				pl_buf_quote(&qb, qty_shown(&q, val, buf, sizeof(buf)));
+				char child[64];
+				snprintf(child, sizeof(child), ".resources.%s[%s]", names[k], bytes[r]);
+				warn(v, child, kv->vpos, "fractional byte value %s is invalid, must be an integer",
+				     pl_buf_cstr(&qb));
+				pl_buf_free(&qb);
+			}
+	}
+	/* duplicate env names that drop an earlier definition */
+	for (size_t i = 1; i < c->env.n; i++) {
+		const pl_env *e = PL_ITEM(c->env, pl_env, i);
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			if (pl_streq(S(PL_ITEM(c->env, pl_env, j)->name), S(e->name)))
+				seen = true;
+		if (!seen)
+			continue;
+		char ref[300];
+		snprintf(ref, sizeof(ref), "$(%s)", S(e->name));
+		bool bad = e->value_from != NULL || pl_streq(S(e->value), ref) ||
+		           !strstr(S(e->value), ref);
+		if (bad) {
+			pl_buf qb;
+			pl_buf_init(&qb, pl_alloc_default());
+			pl_buf_quote(&qb, S(e->name));
+			char child[48];
+			snprintf(child, sizeof(child), ".env[%zu]", i);
+			warn(v, child, e->obj.pos,
+			     "hides previous definition of %s, which may be dropped when using apply",
+			     pl_buf_cstr(&qb));
+			pl_buf_free(&qb);
+		}
+	}
+}
+
+static void warnings(vctx *v)
+{
+	const pl_pod_spec *spec = v->spec;
+	const pl_meta *md = v->m->metadata;
+	if (!v->tmpl && md && !empty(md->name)) {
+		msgs ms = is_dns_label(md->name);
+		if (ms.n && is_dns_subdomain(md->name).n == 0) {
+			pl_buf b;
+			pl_buf_init(&b, pl_alloc_default());
+			pl_buf_puts(&b, "[");
+			for (int i = 0; i < ms.n; i++) {
+				if (i)
+					pl_buf_puts(&b, " ");
+				pl_buf_puts(&b, ms.m[i]);
+			}
+			pl_buf_puts(&b, "]");
+			size_t mark = push(v, "metadata");
+			warn(v, ".name", PL_POS(md, name),
+			     "this is used in the Pod's hostname, which can result in surprising behavior; "
+			     "a DNS label is recommended: %s",
+			     pl_buf_cstr(&b));
+			pop(v, mark);
+			pl_buf_free(&b);
+		}
+	}
+	if (!spec)
+		return;
+	size_t mark = push(v, "spec");
+	for (size_t i = 0; i < spec->volumes.n; i++) {
+		const pl_volume *vol = PL_ITEM(spec->volumes, pl_volume, i);
+		for (size_t k = 0; k < PL_ARRAY_LEN(deprecated_volumes); k++) {
+			const pl_node *n = vol->other[deprecated_volumes[k].other];
+			if (!n || n->kind == PL_N_NULL)
+				continue;
+			char child[64];
+			snprintf(child, sizeof(child), ".volumes[%zu].%s", i, deprecated_volumes[k].json);
+			warn(v, child, (pl_pos){n->line, n->col}, "%s", deprecated_volumes[k].msg);
+		}
+	}
+	if (PL_HAS(spec, termination_grace_period_seconds) &&
+	    spec->termination_grace_period_seconds < 0)
+		warn(v, ".terminationGracePeriodSeconds", PL_POS(spec, termination_grace_period_seconds),
+		     "must be >= 0; negative values are invalid and will be treated as 1");
+	const pl_list *lists[2] = {&spec->init_containers, &spec->containers};
+	const char *names[2] = {"initContainers", "containers"};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			size_t m2 = push(v, ".%s[%zu]", names[k], i);
+			warn_container(v, PL_ITEM(*lists[k], pl_container, i));
+			pop(v, m2);
+		}
+	pop(v, mark);
 }
 
 void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_diag *d)
@@ -2038,6 +2263,16 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 		}
 		pop(&v, mark);
 	}
+	/* ValidatePodCreate: a Pod cannot be bound while scheduling gates remain */
+	if (!v.tmpl && v.spec && !empty(v.spec->node_name) && v.spec->scheduling_gates &&
+	    v.spec->scheduling_gates->kind == PL_N_SEQ && v.spec->scheduling_gates->n > 0) {
+		size_t mark = push(&v, "spec");
+		forbid(&v, ".nodeName", "cannot be set until all schedulingGates have been cleared",
+		       PL_POS(v.spec, node_name));
+		pop(&v, mark);
+	}
+	pop(&v, base);
+	warnings(&v);
 	pl_free(pl_alloc_default(), v.vols);
 	pl_buf_free(&v.path);
 }

@@ -291,8 +291,10 @@ static const vcase cases[] = {
 	 "spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod"},
 	{"overhead", POD("  overhead: {cpu: \"-1\"}\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.overhead.limits[cpu]: Invalid value: \"-1\": must be greater than or equal to 0"},
-	{"ephemeral containers", POD("  containers:\n  - {name: c, image: nginx}\n  ephemeralContainers:\n  - {name: e, image: busybox}\n"),
-	 "spec.ephemeralContainers: Forbidden: cannot be set on create"},
+	{"windows pod", POD("  os: {name: windows}\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {runAsUser: 0}\n"),
+	 "spec.containers[0].securityContext.runAsUser: Forbidden: cannot be set for a windows pod"},
+	{"schedulingGates and nodeName", POD("  nodeName: n1\n  schedulingGates: [{name: example.com/wait}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"},
 };
 
 static bool has_message(const podlife_diag *d, const char *want, const podlife_error **found)
@@ -495,6 +497,44 @@ static void test_template(void)
 	podlife_diag_free(d);
 }
 
+static bool has_warning(const podlife_diag *d, const char *want)
+{
+	for (size_t i = 0; i < podlife_diag_count(d); i++) {
+		const podlife_error *e = podlife_diag_get(d, i);
+		if (podlife_error_severity(e) == PODLIFE_SEVERITY_WARNING &&
+		    strcmp(podlife_error_message(e), want) == 0)
+			return podlife_error_line(e) > 0;
+	}
+	return false;
+}
+
+/* GetWarningsForPod: the pod is accepted, with warnings. */
+static void test_warnings(void)
+{
+	static const char yaml[] =
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web.example\n"
+		"spec:\n"
+		"  volumes:\n  - {name: repo, gitRepo: {repository: x}}\n"
+		"  containers:\n  - name: c\n    image: nginx\n"
+		"    env:\n    - {name: A, value: x}\n    - {name: A, value: y}\n    - {name: A, value: \"$(A)z\"}\n"
+		"    resources:\n      limits: {memory: 1500m}\n"
+		"  ephemeralContainers:\n  - {name: debug, image: busybox}\n";
+	podlife_diag *d = NULL;
+	int rc = parse(yaml, &d);
+	if (rc != PODLIFE_OK)
+		dump(d);
+	CHECK_INT(rc, PODLIFE_OK);
+	CHECK(has_warning(d, "metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]"));
+	CHECK(has_warning(d, "spec.volumes[0].gitRepo: deprecated in v1.11"));
+	/* ValidatePodCreate refuses these; a manifest may describe a running pod */
+	CHECK(has_warning(d, "spec.ephemeralContainers: Forbidden: cannot be set on create"));
+	CHECK(has_warning(d, "spec.containers[0].env[1]: hides previous definition of \"A\", which may be dropped when using apply"));
+	CHECK(!has_warning(d, "spec.containers[0].env[2]: hides previous definition of \"A\", which may be dropped when using apply"));
+	CHECK(has_warning(d, "spec.containers[0].resources.limits[memory]: fractional byte value \"1500m\" is invalid, must be an integer"));
+	CHECK(has_warning(d, "spec.containers[0].resources.requests[memory]: fractional byte value \"1500m\" is invalid, must be an integer"));
+	podlife_diag_free(d);
+}
+
 int main(void)
 {
 	RUN(test_rules);
@@ -503,5 +543,6 @@ int main(void)
 	RUN(test_all_messages);
 	RUN(test_annotation_size);
 	RUN(test_template);
+	RUN(test_warnings);
 	DONE();
 }
