@@ -345,12 +345,13 @@ static pl_node *read_value(jreader *r, unsigned int depth)
 		bool t = *r->p == 't';
 		if (!literal(r, t ? "true" : "false"))
 			return unexpected(r);
-		n = new_node(r, PL_N_SCALAR, 0, line, col);
+		n = new_node(r, PL_N_SCALAR, 6, line, col);
 		if (!n)
 			return NULL;
 		n->style = PL_SC_JSON_BOOL;
-		n->u.text = (char *)(t ? "true" : "false");
+		n->u.text = (char *)(n + 1);
 		n->n = t ? 4 : 5;
+		memcpy(n->u.text, t ? "true" : "false", n->n + 1);
 		return n;
 	}
 	case 'n':

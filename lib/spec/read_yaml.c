@@ -307,7 +307,17 @@ static void anchors_reset(yreader *r)
 
 /* ---- tags ------------------------------------------------------------------ */
 
-typedef enum { TAG_NONE, TAG_STR, TAG_NULL, TAG_PLAIN, TAG_MAP, TAG_SEQ, TAG_MERGE, TAG_BAD } tag_kind;
+typedef enum {
+	TAG_NONE,
+	TAG_BANG, /* "!": a string when on a scalar */
+	TAG_STR,
+	TAG_NULL,
+	TAG_PLAIN, /* int, float, bool, timestamp: the decoder reads the text */
+	TAG_MAP,
+	TAG_SEQ,
+	TAG_MERGE,
+	TAG_BAD
+} tag_kind;
 
 static tag_kind classify_tag(const yaml_char_t *tag)
 {
@@ -315,7 +325,7 @@ static tag_kind classify_tag(const yaml_char_t *tag)
 		return TAG_NONE;
 	const char *t = (const char *)tag;
 	if (strcmp(t, "!") == 0)
-		return TAG_STR; /* the non-specific tag: a string */
+		return TAG_BANG;
 	if (strncmp(t, TAG_PREFIX, sizeof(TAG_PREFIX) - 1) != 0)
 		return TAG_BAD;
 	t += sizeof(TAG_PREFIX) - 1;
@@ -326,7 +336,7 @@ static tag_kind classify_tag(const yaml_char_t *tag)
 	if (strcmp(t, "int") == 0 || strcmp(t, "float") == 0 || strcmp(t, "bool") == 0 ||
 	    strcmp(t, "timestamp") == 0)
 		return TAG_PLAIN;
-	if (strcmp(t, "map") == 0 || strcmp(t, "omap") == 0)
+	if (strcmp(t, "map") == 0)
 		return TAG_MAP;
 	if (strcmp(t, "seq") == 0)
 		return TAG_SEQ;
@@ -377,6 +387,8 @@ static int on_scalar(yreader *r, const yaml_event_t *ev)
 	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tk == TAG_BAD || tk == TAG_MAP || tk == TAG_SEQ)
 		return bad_tag(r, ev->data.scalar.tag, "scalar", ev->start_mark);
+	if (tk == TAG_BANG)
+		tk = TAG_STR;
 	if (tk == TAG_MERGE && !(vn == 2 && memcmp(v, "<<", 2) == 0)) {
 		ERR(r, PODLIFE_EPARSE, mark_line(ev->start_mark), mark_col(ev->start_mark),
 		    "tag !!merge on a scalar other than <<");
@@ -449,7 +461,7 @@ static int on_container_start(yreader *r, const yaml_event_t *ev, bool map)
 	const yaml_char_t *anchor =
 		map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
 	tag_kind tk = classify_tag(tag);
-	if (tk != TAG_NONE && tk != (map ? TAG_MAP : TAG_SEQ))
+	if (tk != TAG_NONE && tk != TAG_BANG && tk != (map ? TAG_MAP : TAG_SEQ))
 		return bad_tag(r, tag, map ? "mapping" : "sequence", ev->start_mark);
 	if (r->fn >= r->lim.max_depth) {
 		ERR(r, PODLIFE_ETOOBIG, mark_line(ev->start_mark), mark_col(ev->start_mark),

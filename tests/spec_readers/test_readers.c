@@ -314,8 +314,15 @@ static void yaml_unsupported_tags(void)
 	yaml(&r, "a: !!seq {b: c}\n");
 	CHECK_INT(r.rc, PODLIFE_EPARSE);
 	done(&r);
-	yaml(&r, "a: !!map {b: c}\nd: !!seq [e]\n");
+	yaml(&r, "a: !!map {b: c}\nd: !!seq [e]\nf: ! {g: h}\ni: ! 12\n");
 	CHECK_INT(r.rc, PODLIFE_OK);
+	REQUIRE(r.d.n == 1);
+	CHECK_INT(pl_node_get(r.d.root[0], "f")->kind, PL_N_MAP);
+	CHECK_INT(pl_node_get(r.d.root[0], "i")->style, PL_SC_QUOTED);
+	done(&r);
+	yaml(&r, "a: !!omap [{b: c}]\n");
+	CHECK_INT(r.rc, PODLIFE_EPARSE);
+	CHECK(contains(msg0(&r), "unsupported tag !!omap on a sequence"));
 	done(&r);
 }
 
