@@ -249,13 +249,25 @@ void pl_buf_putc(pl_buf *b, char c)
 
 void pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap)
 {
+	/* Print into the spare room first; most texts fit and print once. */
+	if (!buf_grow(b, 63))
+		return;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data + b->len, room, fmt, cp);
 	va_end(cp);
-	if (n < 0 || !buf_grow(b, (size_t)n))
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		if (!buf_grow(b, (size_t)n)) {
+			b->data[b->len] = '\0';
+			return;
+		}
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

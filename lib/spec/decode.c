@@ -419,6 +419,17 @@ static bool decode_field(pl_decoder *d, void *obj, const pl_field *f, const pl_n
 	return false;
 }
 
+/* Field index by JSON name: first byte and length first, then the bytes. */
+static int field_lookup(const pl_schema *s, const char *key, size_t n)
+{
+	for (size_t i = 0; i < s->nfields; i++) {
+		const char *f = s->fields[i].name;
+		if (f[0] == key[0] && strncmp(f, key, n) == 0 && f[n] == '\0')
+			return (int)i;
+	}
+	return -1;
+}
+
 static void *decode_object(pl_decoder *d, const pl_node *n, const pl_schema *s)
 {
 	if (n->kind != PL_N_MAP) {
@@ -436,7 +447,7 @@ static void *decode_object(pl_decoder *d, const pl_node *n, const pl_schema *s)
 	size_t saved = d->path.len;
 	for (size_t i = 0; i < n->n; i++) {
 		const pl_pair *p = &n->u.pairs[i];
-		int fi = pl_schema_field_by_name(s, p->key->u.text);
+		int fi = field_lookup(s, p->key->u.text, p->key->n);
 		if (fi < 0) {
 			key_problem(d, p->key, "unknown");
 			continue;

@@ -299,6 +299,22 @@ static size_t push(vctx *v, const char *fmt, ...)
 		pl_buf_puts(&v->path, fmt);
 		return mark;
 	}
+	if (strcmp(fmt, "[%zu]") == 0) { /* list indexes, without printf */
+		va_list ap;
+		va_start(ap, fmt);
+		size_t i = va_arg(ap, size_t);
+		va_end(ap);
+		char tmp[24];
+		size_t n = sizeof(tmp);
+		tmp[--n] = ']';
+		do {
+			tmp[--n] = (char)('0' + i % 10);
+			i /= 10;
+		} while (i);
+		tmp[--n] = '[';
+		pl_buf_append(&v->path, tmp + n, sizeof(tmp) - n);
+		return mark;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	pl_buf_vprintf(&v->path, fmt, ap);
@@ -1844,6 +1860,111 @@ static void validate_dns_config(vctx *v, const pl_pod_spec *spec)
 	}
 }
 
+/* ---- fields kept verbatim ------------------------------------------------------------ */
+
+static bool node_set(const pl_node *n)
+{
+	return n && n->kind != PL_N_NULL && !pl_node_is_null_scalar(n);
+}
+
+static pl_pos node_pos(const pl_node *n, pl_pos fallback)
+{
+	if (n && n->line) {
+		pl_pos p = {n->line, n->col};
+		return p;
+	}
+	return fallback;
+}
+
+/* Text of a scalar member, "" when absent. */
+static const char *node_str(const pl_node *map, const char *key)
+{
+	const pl_node *n = pl_node_get(map, key);
+	const char *t = node_set(n) ? pl_node_text(n) : NULL;
+	return t ? t : "";
+}
+
+static const char *const toleration_ops[] = {"Equal", "Exists", NULL};
+static const char *const taint_effects[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
+
+/* ValidateTolerations */
+static void validate_tolerations(vctx *v, const pl_node *list, pl_pos where)
+{
+	if (!list || list->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const pl_node *t = list->u.items[i];
+		if (!t || t->kind != PL_N_MAP)
+			continue;
+		pl_pos tp = node_pos(t, where);
+		const char *key = node_str(t, "key");
+		const char *op = node_str(t, "operator");
+		const char *value = node_str(t, "value");
+		const char *effect = node_str(t, "effect");
+		pl_pos kp = node_pos(pl_node_get(t, "key"), tp);
+		pl_pos op_pos = node_pos(pl_node_get(t, "operator"), tp);
+		pl_pos vp = node_pos(pl_node_get(t, "value"), tp);
+		pl_pos ep = node_pos(pl_node_get(t, "effect"), tp);
+		size_t mark = push(v, ".tolerations[%zu]", i);
+		if (*key)
+			inv_msgs(v, ".key", key, is_qualified_name(key), kp);
+		if (!*key && strcmp(op, "Exists") != 0)
+			inv_s(v, ".operator", op,
+			      "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+			      op_pos);
+		if (node_set(pl_node_get(t, "tolerationSeconds")) && strcmp(effect, "NoExecute") != 0)
+			inv_s(v, ".effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set",
+			      ep);
+		if (!strcmp(op, "Equal") || !*op) {
+			msgs ms = is_label_value(value);
+			if (ms.n) {
+				char joined[1024] = "";
+				for (int k = 0; k < ms.n; k++) {
+					if (k)
+						strncat(joined, ";", sizeof(joined) - strlen(joined) - 1);
+					strncat(joined, ms.m[k], sizeof(joined) - strlen(joined) - 1);
+				}
+				inv_s(v, ".operator", value, joined, vp);
+			}
+		} else if (!strcmp(op, "Exists")) {
+			if (*value)
+				inv_s(v, ".operator", value, "value must be empty when `operator` is 'Exists'", vp);
+		} else {
+			not_supported(v, ".operator", op, toleration_ops, op_pos);
+		}
+		if (*effect && !in_list(effect, taint_effects))
+			not_supported(v, ".effect", effect, taint_effects, ep);
+		pop(v, mark);
+	}
+}
+
+/* validatePodMetadataAndSpec: projected service account tokens need a
+ * service account name. */
+static void projected_token_without_sa(vctx *v, const pl_pod_spec *spec)
+{
+	if (!empty(spec->service_account_name))
+		return;
+	for (size_t i = 0; i < spec->volumes.n; i++) {
+		const pl_volume *vol = PL_ITEM(spec->volumes, pl_volume, i);
+		const pl_node *pr = vol->other[19];
+		if (!node_set(pr))
+			continue;
+		const pl_node *srcs = pl_node_get(pr, "sources");
+		if (!srcs || srcs->kind != PL_N_SEQ)
+			continue;
+		for (size_t j = 0; j < srcs->n; j++) {
+			const pl_node *tok = pl_node_get(srcs->u.items[j], "serviceAccountToken");
+			if (!node_set(tok))
+				continue;
+			size_t mark = push(v, "spec.volumes[%zu].projected.sources[%zu]", i, j);
+			forbid(v, ".serviceAccountToken",
+			       "must not be specified when serviceAccountName is not set",
+			       node_pos(tok, vol->obj.pos));
+			pop(v, mark);
+		}
+	}
+}
+
 /* validateWindows: Linux-only fields are forbidden for a windows pod. */
 static void validate_windows(vctx *v, const pl_pod_spec *spec)
 {
@@ -2003,6 +2124,7 @@ static void validate_spec(vctx *v)
 	if (!empty(spec->subdomain))
 		inv_msgs(v, ".subdomain", spec->subdomain, is_dns_label(spec->subdomain),
 		         PL_POS(spec, subdomain));
+	validate_tolerations(v, spec->tolerations, PL_POS(spec, tolerations));
 	if (!empty(spec->priority_class_name))
 		inv_msgs(v, ".priorityClassName", spec->priority_class_name,
 		         is_dns_subdomain(spec->priority_class_name), PL_POS(spec, priority_class_name));
@@ -2241,6 +2363,7 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 	validate_spec(&v);
 	pop(&v, base);
 	if (!v.tmpl && v.spec) {
+		projected_token_without_sa(&v, v.spec);
 		image_whitespace(&v, &v.spec->containers, "containers");
 		image_whitespace(&v, &v.spec->init_containers, "initContainers");
 	}
