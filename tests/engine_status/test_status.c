@@ -1693,6 +1693,314 @@ static void test_describe_pod(void)
 	CHECK_INT(pl_describe_pod(&in, &b), PODLIFE_EINVAL);
 }
 
+/* Scalar and map nodes for the verbatim parts of the model. */
+static pl_node *scalar(pl_node *n, const char *text)
+{
+	memset(n, 0, sizeof(*n));
+	n->kind = PL_N_SCALAR;
+	n->u.text = (char *)(uintptr_t)text;
+	n->n = strlen(text);
+	return n;
+}
+
+static void test_describe_details(void)
+{
+	/* a long and a multi-line annotation, kubectl's own one skipped */
+	char longv[200];
+	memset(longv, 'x', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	pl_kv annos[] = {KV("b/long", longv), KV("a/multi", "one\ntwo\n"),
+	                 KV("kubectl.kubernetes.io/last-applied-configuration", "{}")};
+	pl_meta meta;
+	memset(&meta, 0, sizeof(meta));
+	meta.name = (char *)(uintptr_t)"p";
+	meta.namespace_ = (char *)(uintptr_t)"prod";
+	meta.annotations.n = 3;
+	meta.annotations.v = annos;
+
+	/* env: multi-line value, secret and config map keys, field and
+	 * resource refs; envFrom with a prefix */
+	pl_keyref sk, cmk, cmref;
+	memset(&sk, 0, sizeof(sk));
+	sk.name = (char *)(uintptr_t)"creds";
+	sk.key = (char *)(uintptr_t)"password";
+	cmk = sk;
+	cmk.name = (char *)(uintptr_t)"conf";
+	cmk.key = (char *)(uintptr_t)"level";
+	cmk.optional = true;
+	cmref = cmk;
+	pl_field_ref fr;
+	memset(&fr, 0, sizeof(fr));
+	fr.api_version = (char *)(uintptr_t)"v1";
+	fr.field_path = (char *)(uintptr_t)"metadata.name";
+	pl_resource_field_ref rr;
+	memset(&rr, 0, sizeof(rr));
+	rr.resource = (char *)(uintptr_t)"limits.cpu";
+	pl_env_source src[4];
+	memset(src, 0, sizeof(src));
+	src[0].secret_key_ref = &sk;
+	src[1].config_map_key_ref = &cmk;
+	src[2].field_ref = &fr;
+	src[3].resource_field_ref = &rr;
+	pl_env env[5];
+	memset(env, 0, sizeof(env));
+	env[0].name = (char *)(uintptr_t)"TEXT";
+	env[0].value = (char *)(uintptr_t)"a\nb";
+	const char *names[4] = {"PASS", "LEVEL", "POD", "CPU"};
+	for (int i = 0; i < 4; i++) {
+		env[i + 1].name = (char *)(uintptr_t)names[i];
+		env[i + 1].value_from = &src[i];
+	}
+	pl_env *envp[5] = {&env[0], &env[1], &env[2], &env[3], &env[4]};
+	pl_env_from ef;
+	memset(&ef, 0, sizeof(ef));
+	ef.prefix = (char *)(uintptr_t)"CFG_";
+	ef.config_map_ref = &cmref;
+	pl_env_from *efp[1] = {&ef};
+
+	/* probes and mounts */
+	pl_http_get hg;
+	memset(&hg, 0, sizeof(hg));
+	hg.path = (char *)(uintptr_t)"/healthz";
+	hg.port.i = 8080;
+	hg.scheme = (char *)(uintptr_t)"HTTP";
+	pl_probe live;
+	memset(&live, 0, sizeof(live));
+	live.http_get = &hg;
+	live.timeout_seconds = 1;
+	live.period_seconds = 10;
+	live.success_threshold = 1;
+	live.failure_threshold = 3;
+	pl_exec_action ex;
+	memset(&ex, 0, sizeof(ex));
+	char *argv[2] = {(char *)(uintptr_t)"cat", (char *)(uintptr_t)"/tmp/ready"};
+	ex.command.n = 2;
+	ex.command.v = argv;
+	pl_probe ready = live;
+	ready.http_get = NULL;
+	ready.exec = &ex;
+	ready.initial_delay_seconds = 5;
+	pl_tcp_socket ts;
+	memset(&ts, 0, sizeof(ts));
+	ts.port.is_str = true;
+	ts.port.s = (char *)(uintptr_t)"http";
+	pl_probe startup = live;
+	startup.http_get = NULL;
+	startup.tcp_socket = &ts;
+	pl_volume_mount m1, m2;
+	memset(&m1, 0, sizeof(m1));
+	m1.name = (char *)(uintptr_t)"data";
+	m1.mount_path = (char *)(uintptr_t)"/var/data";
+	m1.read_only = true;
+	m1.sub_path = (char *)(uintptr_t)"sub";
+	m2 = m1;
+	m2.name = (char *)(uintptr_t)"cfg";
+	m2.mount_path = (char *)(uintptr_t)"/etc/cfg";
+	m2.read_only = false;
+	m2.sub_path = NULL;
+	pl_volume_mount *mp[2] = {&m1, &m2};
+	pl_port p1, p2;
+	memset(&p1, 0, sizeof(p1));
+	p1.name = (char *)(uintptr_t)"http";
+	p1.container_port = 8080;
+	p1.host_port = 80;
+	p1.protocol = (char *)(uintptr_t)"TCP";
+	p2 = p1;
+	p2.name = NULL;
+	p2.container_port = 9090;
+	p2.host_port = 0;
+	pl_port *pp[2] = {&p1, &p2};
+
+	pl_container c;
+	memset(&c, 0, sizeof(c));
+	c.name = (char *)(uintptr_t)"app";
+	c.image = (char *)(uintptr_t)"app:1";
+	c.env.n = 5;
+	c.env.v = (void **)envp;
+	c.env_from.n = 1;
+	c.env_from.v = (void **)efp;
+	c.liveness_probe = &live;
+	c.readiness_probe = &ready;
+	c.startup_probe = &startup;
+	c.volume_mounts.n = 2;
+	c.volume_mounts.v = (void **)mp;
+	c.ports.n = 2;
+	c.ports.v = (void **)pp;
+	pl_resources res;
+	pl_kv lim[] = {KV("cpu", "1500m")};
+	set_res(&res, NULL, 0, lim, 1);
+	c.resources = &res;
+
+	/* volumes: hostPath, secret, configMap, PVC (raw), unknown kind */
+	pl_host_path hp;
+	memset(&hp, 0, sizeof(hp));
+	hp.path = (char *)(uintptr_t)"/srv";
+	pl_secret_vol sv;
+	memset(&sv, 0, sizeof(sv));
+	sv.secret_name = (char *)(uintptr_t)"creds";
+	pl_config_map_vol cv;
+	memset(&cv, 0, sizeof(cv));
+	cv.name = (char *)(uintptr_t)"conf";
+	cv.optional = true;
+	pl_node k1, v1, pvc;
+	pl_pair pair = {scalar(&k1, "claimName"), scalar(&v1, "claim-1")};
+	memset(&pvc, 0, sizeof(pvc));
+	pvc.kind = PL_N_MAP;
+	pvc.n = 1;
+	pvc.u.pairs = &pair;
+	pl_node nfs;
+	memset(&nfs, 0, sizeof(nfs));
+	nfs.kind = PL_N_MAP;
+	pl_volume vols[5];
+	memset(vols, 0, sizeof(vols));
+	vols[0].name = (char *)(uintptr_t)"host";
+	vols[0].host_path = &hp;
+	vols[1].name = (char *)(uintptr_t)"sec";
+	vols[1].secret = &sv;
+	vols[2].name = (char *)(uintptr_t)"cfg";
+	vols[2].config_map = &cv;
+	vols[3].name = (char *)(uintptr_t)"data";
+	vols[3].other[6] = &pvc;
+	vols[4].name = (char *)(uintptr_t)"nfs";
+	vols[4].other[3] = &nfs;
+	pl_volume *vp[5] = {&vols[0], &vols[1], &vols[2], &vols[3], &vols[4]};
+
+	/* tolerations: Exists with key, bare Exists, value + effect + seconds */
+	pl_node tk[4], tv[4];
+	pl_pair tpfull[4] = {
+	    {scalar(&tk[0], "key"), scalar(&tv[0], "node.kubernetes.io/not-ready")},
+	    {scalar(&tk[1], "operator"), scalar(&tv[1], "Exists")},
+	    {scalar(&tk[2], "effect"), scalar(&tv[2], "NoExecute")},
+	    {scalar(&tk[3], "tolerationSeconds"), scalar(&tv[3], "300")},
+	};
+	pl_node tol1, tol2, tseq;
+	memset(&tol1, 0, sizeof(tol1));
+	tol1.kind = PL_N_MAP;
+	tol1.n = 4;
+	tol1.u.pairs = tpfull;
+	memset(&tol2, 0, sizeof(tol2));
+	tol2.kind = PL_N_MAP;
+	tol2.n = 1;
+	tol2.u.pairs = &tpfull[1];
+	pl_node *titems[2] = {&tol1, &tol2};
+	memset(&tseq, 0, sizeof(tseq));
+	tseq.kind = PL_N_SEQ;
+	tseq.n = 2;
+	tseq.u.items = titems;
+
+	pl_kv sel[] = {KV("disk", "ssd")};
+	pl_container *cs[1] = {&c};
+	pl_pod_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	spec.containers.n = 1;
+	spec.containers.v = (void **)cs;
+	spec.volumes.n = 5;
+	spec.volumes.v = (void **)vp;
+	spec.tolerations = &tseq;
+	spec.node_selector.n = 1;
+	spec.node_selector.v = sel;
+	spec.priority = 1000;
+	spec.priority_class_name = (char *)(uintptr_t)"high";
+	spec.service_account_name = (char *)(uintptr_t)"builder";
+	pl_pod_model model;
+	memset(&model, 0, sizeof(model));
+	model.metadata = &meta;
+	model.spec = &spec;
+
+	pod p;
+	pod_init(&p, "Always");
+	running(add(&p, PL_CKIND_REGULAR, "app"), true);
+	p.st.phase = PL_PHASE_FAILED;
+	p.st.reason = "DeadlineExceeded";
+	p.st.message = (char *)(uintptr_t)"Pod was active on the node longer than the specified deadline";
+	pl_describe_input in;
+	memset(&in, 0, sizeof(in));
+	in.model = &model;
+	in.st = &p.st;
+	pl_buf b;
+	pl_buf_init(&b, pl_alloc_default());
+	REQUIRE(pl_describe_pod(&in, &b) == PODLIFE_OK);
+	const char *t = pl_buf_cstr(&b);
+	static const char *const want[] = {
+	    "Namespace:            prod\n",
+	    "Priority:             1000\n",
+	    "Priority Class Name:  high\n",
+	    "Service Account:      builder\n",
+	    "Node:                 <none>\n",
+	    "Annotations:          a/multi:\n"
+	    "                        one\n"
+	    "                        two\n"
+	    "                      b/long:\n"
+	    "                        ",
+	    "xxxx...\n",
+	    "Status:               Failed\n"
+	    "Reason:               DeadlineExceeded\n"
+	    "Message:              Pod was active on the node longer than the specified deadline\n"
+	    "IP:                   \n"
+	    "IPs:                  <none>\n",
+	    "    Ports:          8080/TCP (http), 9090/TCP\n"
+	    "    Host Ports:     80/TCP (http), 0/TCP\n",
+	    /* a line without a tab ends the column block: "Limits:" starts a
+	     * new one that runs on through the probes */
+	    "    Limits:\n      cpu:      1500m\n",
+	    "    Liveness:   http-get http://:8080/healthz delay=0s timeout=1s period=10s "
+	    "#success=1 #failure=3\n"
+	    "    Readiness:  exec [cat /tmp/ready] delay=5s timeout=1s period=10s #success=1 "
+	    "#failure=3\n"
+	    "    Startup:    tcp-socket :http delay=0s timeout=1s period=10s #success=1 "
+	    "#failure=3\n"
+	    "    Environment Variables from:\n"
+	    "      conf  ConfigMap with prefix 'CFG_'  Optional: true\n"
+	    "    Environment:\n"
+	    "      TEXT:   a\n"
+	    "              b\n"
+	    "      PASS:   <set to the key 'password' in secret 'creds'>  Optional: false\n"
+	    "      LEVEL:  <set to the key 'level' of config map 'conf'>  Optional: true\n"
+	    "      POD:    p (v1:metadata.name)\n"
+	    "      CPU:    2 (limits.cpu)\n"
+	    "    Mounts:\n"
+	    "      /etc/cfg from cfg (rw)\n"
+	    "      /var/data from data (ro,path=\"sub\")\n",
+	    "Volumes:\n"
+	    "  host:\n"
+	    "    Type:          HostPath (bare host directory volume)\n"
+	    "    Path:          /srv\n"
+	    "    HostPathType:  <none>\n"
+	    "  sec:\n"
+	    "    Type:        Secret (a volume populated by a Secret)\n"
+	    "    SecretName:  creds\n"
+	    "    Optional:    false\n"
+	    "  cfg:\n"
+	    "    Type:      ConfigMap (a volume populated by a ConfigMap)\n"
+	    "    Name:      conf\n"
+	    "    Optional:  true\n"
+	    "  data:\n"
+	    "    Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in "
+	    "the same namespace)\n"
+	    "    ClaimName:  claim-1\n"
+	    "    ReadOnly:   false\n"
+	    "  nfs:\n"
+	    "  <unknown>\n"
+	    "QoS Class:       Burstable\n"
+	    "Node-Selectors:  disk=ssd\n"
+	    "Tolerations:     op=Exists\n"
+	    "                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n",
+	};
+	for (size_t i = 0; i < PL_ARRAY_LEN(want); i++) {
+		if (!strstr(t, want[i]))
+			fprintf(stderr, "  missing:\n%s\n", want[i]);
+		CHECK(strstr(t, want[i]) != NULL);
+	}
+	CHECK(strstr(t, "last-applied") == NULL);
+	CHECK(strstr(t, "Events") == NULL); /* no log given */
+	/* shortened to 138 characters plus "..." */
+	const char *lx = strstr(t, "  xxxx");
+	REQUIRE(lx);
+	CHECK(strncmp(lx + 2 + 138, "...\n", 4) == 0);
+	pl_buf_free(&b);
+	free_conditions(&p);
+}
+
 /* ---- allocation failures ---------------------------------------------------------- */
 
 typedef struct failing {
@@ -1800,6 +2108,7 @@ int main(void)
 	RUN(test_rfc3339);
 	RUN(test_status_json);
 	RUN(test_describe_pod);
+	RUN(test_describe_details);
 	RUN(test_allocation_failures);
 	DONE();
 }
