@@ -266,6 +266,10 @@ static bool is_http_header_name(const char *s)
 	return true;
 }
 
+static bool node_set(const pl_node *n);
+static pl_pos node_pos(const pl_node *n, pl_pos fallback);
+static const char *node_str(const pl_node *map, const char *key);
+
 /* ---- context, paths and error emission ------------------------------------------ */
 
 typedef struct vctx {
@@ -1192,6 +1196,94 @@ static void validate_env_from(vctx *v, const pl_list *ef)
 	}
 }
 
+/* GetVolumeDeviceMap: the device path of the last device named name. */
+static const char *device_path_of(const pl_container *c, const char *name)
+{
+	const pl_node *devs = c->volume_devices;
+	const char *found = NULL;
+	if (!devs || devs->kind != PL_N_SEQ)
+		return NULL;
+	for (size_t i = 0; i < devs->n; i++)
+		if (!strcmp(node_str(devs->u.items[i], "name"), name))
+			found = node_str(devs->u.items[i], "devicePath");
+	return found;
+}
+
+static bool device_path_used(const pl_container *c, const char *path)
+{
+	const pl_node *devs = c->volume_devices;
+	if (!devs || devs->kind != PL_N_SEQ)
+		return false;
+	for (size_t i = 0; i < devs->n; i++) {
+		const char *name = node_str(devs->u.items[i], "name");
+		/* only the path kept for each name counts, as in the Go map */
+		const char *p = device_path_of(c, name);
+		if (p && !strcmp(p, path))
+			return true;
+	}
+	return false;
+}
+
+/* ValidateVolumeDevices */
+static void validate_volume_devices(vctx *v, const pl_container *c)
+{
+	const pl_node *devs = c->volume_devices;
+	if (!devs || devs->kind != PL_N_SEQ)
+		return;
+	pl_pos where = PL_POS(c, volume_devices);
+	for (size_t i = 0; i < devs->n; i++) {
+		const pl_node *d = devs->u.items[i];
+		const char *name = node_str(d, "name");
+		const char *path = node_str(d, "devicePath");
+		pl_pos np = node_pos(pl_node_get(d, "name"), node_pos(d, where));
+		pl_pos pp = node_pos(pl_node_get(d, "devicePath"), node_pos(d, where));
+		const pl_volume *vol = find_volume(v, name);
+		bool pvc = vol && (node_set(vol->other[6]) || node_set(vol->other[24]));
+		size_t mark = push(v, ".volumeDevices[%zu]", i);
+		if (!*name)
+			req(v, ".name", "", np);
+		bool dup_name = false, dup_path = false;
+		for (size_t j = 0; j < i; j++) {
+			const char *on = node_str(devs->u.items[j], "name");
+			const char *op = node_str(devs->u.items[j], "devicePath");
+			if (*on && !strcmp(on, name))
+				dup_name = true;
+			if (!strcmp(op, path) && !has_backsteps(op))
+				dup_path = true;
+		}
+		if (dup_name)
+			inv_s(v, ".name", name, "must be unique", np);
+		if (vol && !pvc)
+			inv_s(v, ".name", name,
+			      "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+			      np);
+		if (!vol)
+			e_str(v, ".name", PODLIFE_ERRTYPE_NOT_FOUND, name, NULL, np);
+		if (!*path)
+			req(v, ".devicePath", "", pp);
+		if (dup_path)
+			inv_s(v, ".devicePath", path, "must be unique", pp);
+		if (*path && has_backsteps(path))
+			inv_s(v, ".devicePath", path, "can not contain backsteps ('..')", pp);
+		for (size_t j = 0; j < c->volume_mounts.n; j++) {
+			const pl_volume_mount *mt = PL_ITEM(c->volume_mounts, pl_volume_mount, j);
+			if (pl_streq(S(mt->name), name)) {
+				inv_s(v, ".name", name, "must not already exist in volumeMounts", np);
+				break;
+			}
+		}
+		for (size_t j = 0; j < c->volume_mounts.n; j++) {
+			const pl_volume_mount *mt = PL_ITEM(c->volume_mounts, pl_volume_mount, j);
+			if (pl_streq(S(mt->mount_path), path)) {
+				inv_s(v, ".devicePath", path, "must not already exist as a path in volumeMounts",
+				      pp);
+				break;
+			}
+		}
+		pop(v, mark);
+	}
+}
+
 static const char *const propagations[] = {"Bidirectional", "HostToContainer", "None", NULL};
 static const char *const rro_values[] = {"Disabled", "Enabled", "IfPossible", NULL};
 
@@ -1216,6 +1308,11 @@ static void validate_mounts(vctx *v, const pl_container *c)
 				dup = true;
 		if (dup)
 			inv_s(v, ".mountPath", S(mt->mount_path), "must be unique", pp);
+		if (device_path_of(c, S(mt->name)))
+			inv_s(v, ".name", S(mt->name), "must not already exist in volumeDevices", np);
+		if (device_path_used(c, S(mt->mount_path)))
+			inv_s(v, ".mountPath", S(mt->mount_path),
+			      "must not already exist as a path in volumeDevices", pp);
 		if (vol && vol->other[25] && vol->other[25]->kind != PL_N_NULL) {
 			/* subPath into image volumes is allowed since 1.33 (KEP-4639) */
 			if (!empty(mt->sub_path_expr))
@@ -1391,6 +1488,7 @@ static void validate_container_common(vctx *v, const pl_container *c)
 	validate_env(v, &c->env);
 	validate_env_from(v, &c->env_from);
 	validate_mounts(v, c);
+	validate_volume_devices(v, c);
 	if (empty(c->image_pull_policy))
 		req(v, ".imagePullPolicy", "", PL_POS(c, image_pull_policy));
 	else if (!in_list(c->image_pull_policy, pull_policies))
