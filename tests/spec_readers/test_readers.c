@@ -986,6 +986,70 @@ static void node_null_scalar(void)
 	CHECK(pl_node_get(NULL, "a") == NULL);
 }
 
+/* An allocator that fails from the n-th call on. */
+typedef struct failing {
+	long left;
+} failing;
+
+static void *f_malloc(void *ud, size_t n)
+{
+	failing *f = ud;
+	if (f->left-- <= 0)
+		return NULL;
+	return malloc(n ? n : 1);
+}
+
+static void *f_realloc(void *ud, void *p, size_t n)
+{
+	failing *f = ud;
+	if (f->left-- <= 0)
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+static void f_free(void *ud, void *p)
+{
+	PL_UNUSED(ud);
+	free(p);
+}
+
+static int count_only(void *ud, unsigned int index, pl_node *root)
+{
+	PL_UNUSED(index);
+	PL_UNUSED(root);
+	(*(int *)ud)++;
+	return PODLIFE_OK;
+}
+
+/* Every allocation failure ends in ENOMEM, with nothing leaked. */
+static void out_of_memory(void)
+{
+	static const char y[] = "a: &x {b: [1, 2, {c: d}]}\n"
+	                        "m: {<<: *x, e: f}\n"
+	                        "---\n"
+	                        "- x\n";
+	static const char j[] = "{\"a\": [1, 2.5, true, null, {\"b\": \"c\"}]}";
+	for (int json = 0; json < 2; json++) {
+		bool ok = false;
+		for (long n = 0; n < 200 && !ok; n++) {
+			failing f = {n};
+			pl_alloc a = {f_malloc, f_realloc, f_free, &f};
+			int ndocs = 0;
+			int rc = json ? pl_read_json(&a, j, sizeof(j) - 1, &default_lim, NULL,
+			                             count_only, &ndocs)
+			              : pl_read_yaml(&a, y, sizeof(y) - 1, &default_lim, NULL,
+			                             count_only, &ndocs);
+			if (rc == PODLIFE_OK) {
+				ok = true;
+				CHECK_INT(ndocs, json ? 1 : 2);
+			} else {
+				CHECK_INT(rc, PODLIFE_ENOMEM);
+			}
+		}
+		CHECK(ok);
+	}
+}
+
 static void bad_arguments(void)
 {
 	CHECK_INT(pl_read_yaml(pl_alloc_default(), NULL, 3, NULL, NULL, collect, NULL),
@@ -1030,6 +1094,7 @@ int main(void)
 	RUN(json_node_limit);
 	RUN(node_copy_deep);
 	RUN(node_null_scalar);
+	RUN(out_of_memory);
 	RUN(bad_arguments);
 	DONE();
 }
