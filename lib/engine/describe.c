@@ -13,6 +13,7 @@
 #include "engine/events.h"
 #include "engine/status.h"
 #include "spec/model.h"
+#include "spec/quantity.h"
 
 /* The text of one tabwriter segment, and the final output. */
 typedef struct dw {
@@ -168,6 +169,19 @@ static void annotations_multiline(dw *w, const char *title, const pl_map *m)
 	pl_free(w->a, v);
 }
 
+/* Quantity.String(): the text as written when the parser keeps it,
+ * else the canonical form ("1000m" -> "1", "1.5Gi" -> "1536Mi"). */
+static const char *qty_string(const char *s, char *buf, size_t n)
+{
+	pl_quantity q;
+	if (!s || pl_quantity_parse(s, &q, NULL) != PODLIFE_OK)
+		return s ? s : "";
+	if (q.canonical)
+		return s;
+	pl_quantity_format(&q, buf, n);
+	return buf;
+}
+
 /* describeResources */
 static void resources(dw *w, const pl_resources *r, int level)
 {
@@ -180,8 +194,11 @@ static void resources(dw *w, const pl_resources *r, int level)
 			continue;
 		wr(w, level, "%s:\n", titles[k]);
 		const pl_kv **v = sorted_kv(w, maps[k]);
-		for (size_t i = 0; v && i < maps[k]->n; i++)
-			wr(w, level + 1, "%s:\t%s\n", str_or(v[i]->key, ""), str_or(v[i]->value, ""));
+		for (size_t i = 0; v && i < maps[k]->n; i++) {
+			char buf[96];
+			wr(w, level + 1, "%s:\t%s\n", str_or(v[i]->key, ""),
+			   qty_string(v[i]->value, buf, sizeof(buf)));
+		}
 		pl_free(w->a, v);
 	}
 }
@@ -569,12 +586,14 @@ static void volumes(dw *w, const pl_list *vols)
 			   str_or(v->host_path->path, ""), str_or(v->host_path->type, "<none>"));
 		} else if (v->empty_dir) {
 			int64_t lim = 0;
+			char buf[96];
 			const char *sl = v->empty_dir->size_limit;
 			bool has = sl && pl_qty_text_milli(sl, &lim) && lim > 0;
 			wr(w, 2,
 			   "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
 			   "    Medium:\t%s\n    SizeLimit:\t%s\n",
-			   str_or(v->empty_dir->medium, ""), has ? sl : "<unset>");
+			   str_or(v->empty_dir->medium, ""),
+			   has ? qty_string(sl, buf, sizeof(buf)) : "<unset>");
 		} else if (v->secret) {
 			wr(w, 2,
 			   "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t%s\n"

@@ -14,129 +14,17 @@
 #include <time.h>
 
 #include "spec/model.h"
+#include "spec/quantity.h"
 
 /* ---- quantities ------------------------------------------------------------ */
 
 bool pl_qty_text_milli(const char *text, int64_t *milli)
 {
-	if (!text || !milli)
+	/* resource.ParseQuantity and MilliValue, as lib/spec/quantity.c has them */
+	pl_quantity q;
+	if (!text || !milli || pl_quantity_parse(text, &q, NULL) != PODLIFE_OK)
 		return false;
-	const char *p = text;
-	bool neg = false;
-	if (*p == '+' || *p == '-') {
-		neg = *p == '-';
-		p++;
-	}
-	/* Digits with an optional fraction, at most 18 significant digits kept
-	 * exactly; further digits only count for rounding up. */
-	uint64_t mant = 0;
-	int scale10 = 0; /* value = mant * 10^scale10 */
-	bool digits = false, extra_nonzero = false;
-	int sig = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		digits = true;
-		if (sig < 18) {
-			mant = mant * 10 + (unsigned)(*p - '0');
-			if (mant)
-				sig++;
-		} else {
-			scale10++;
-			extra_nonzero |= *p != '0';
-		}
-	}
-	if (*p == '.') {
-		p++;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			digits = true;
-			if (sig < 18) {
-				mant = mant * 10 + (unsigned)(*p - '0');
-				if (mant)
-					sig++;
-				scale10--;
-			} else {
-				extra_nonzero |= *p != '0';
-			}
-		}
-	}
-	if (!digits)
-		return false;
-	/* Suffix: binary SI, decimal SI, or a decimal exponent. */
-	int bin = 0; /* value *= 2^(10*bin) */
-	bool exponent = false;
-	if (*p == 'e' || *p == 'E') {
-		const char *ep = p + 1;
-		if (*ep == '+' || *ep == '-')
-			ep++;
-		exponent = *ep >= '0' && *ep <= '9';
-	}
-	if (exponent) {
-		p++;
-		bool eneg = false;
-		if (*p == '+' || *p == '-') {
-			eneg = *p == '-';
-			p++;
-		}
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		int e = 0;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (e > 1000)
-				return false;
-			e = e * 10 + (*p - '0');
-		}
-		scale10 += eneg ? -e : e;
-	} else if (*p) {
-		static const struct {
-			const char *s;
-			int dec, bin;
-		} sfx[] = {{"Ki", 0, 1}, {"Mi", 0, 2}, {"Gi", 0, 3}, {"Ti", 0, 4}, {"Pi", 0, 5},
-		           {"Ei", 0, 6}, {"n", -9, 0}, {"u", -6, 0}, {"m", -3, 0}, {"k", 3, 0},
-		           {"M", 6, 0},  {"G", 9, 0},  {"T", 12, 0}, {"P", 15, 0}, {"E", 18, 0}};
-		size_t i;
-		for (i = 0; i < PL_ARRAY_LEN(sfx); i++) {
-			if (strcmp(p, sfx[i].s) == 0) {
-				scale10 += sfx[i].dec;
-				bin = sfx[i].bin;
-				break;
-			}
-		}
-		if (i == PL_ARRAY_LEN(sfx))
-			return false;
-		p += strlen(sfx[i].s);
-	}
-	if (*p)
-		return false;
-	scale10 += 3; /* milli-units */
-	const uint64_t lim = (uint64_t)INT64_MAX;
-	for (int i = 0; i < bin * 10; i++) {
-		if (mant > lim / 2)
-			return false;
-		mant <<= 1;
-	}
-	bool round_up = extra_nonzero;
-	while (scale10 > 0) {
-		if (mant > lim / 10)
-			return false;
-		mant *= 10;
-		scale10--;
-	}
-	while (scale10 < 0) {
-		if (mant % 10)
-			round_up = true;
-		mant /= 10;
-		scale10++;
-	}
-	if (mant > lim)
-		return false;
-	int64_t v = (int64_t)mant;
-	/* MilliValue rounds away from zero's floor: up for positive values. */
-	if (round_up && !neg) {
-		if (v == INT64_MAX)
-			return false;
-		v++;
-	}
-	*milli = neg ? -v : v;
-	return true;
+	return pl_quantity_milli(&q, milli);
 }
 
 /* ---- QoS class ----------------------------------------------------------------- */

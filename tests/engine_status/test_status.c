@@ -1291,11 +1291,11 @@ static void test_quantity(void)
 	    {"1u", true, 1},           {"500n", true, 1},
 	    {"1k", true, 1000000},     {"1M", true, 1000000000LL},
 	    {".5", true, 500},         {"+1", true, 1000},
-	    {"-1", true, -1000},       {"-0.0001", true, 0},
+	    {"-1", true, -1000},       {"m", true, 0}, /* ParseQuantity reads "" as 0 */
 	    {"1E", false, 0},          {"8Ei", false, 0},
 	    {"", false, 0},            {"abc", false, 0},
 	    {"1.2.3", false, 0},       {"1Q", false, 0},
-	    {"1e", false, 0},          {"m", false, 0},
+	    {"1e", false, 0},
 	    {"99999999999999999999", false, 0},
 	};
 	for (size_t i = 0; i < PL_ARRAY_LEN(v); i++) {
@@ -1828,7 +1828,8 @@ static void test_describe_details(void)
 	c.ports.v = (void **)pp;
 	pl_resources res;
 	pl_kv lim[] = {KV("cpu", "1500m")};
-	set_res(&res, NULL, 0, lim, 1);
+	pl_kv req2[] = {KV("memory", "1.5Gi"), KV("cpu", "0.5")};
+	set_res(&res, req2, 2, lim, 1);
 	c.resources = &res;
 
 	/* volumes: hostPath, secret, configMap, PVC (raw), unknown kind */
@@ -1940,9 +1941,11 @@ static void test_describe_details(void)
 	    "IPs:                  <none>\n",
 	    "    Ports:          8080/TCP (http), 9090/TCP\n"
 	    "    Host Ports:     80/TCP (http), 0/TCP\n",
-	    /* a line without a tab ends the column block: "Limits:" starts a
-	     * new one that runs on through the probes */
-	    "    Limits:\n      cpu:      1500m\n",
+	    /* a line without a tab ends the column block: "Requests:" starts
+	     * one that runs on through the probes */
+	    "    Limits:\n      cpu:  1500m\n",
+	    /* Quantity.String(): canonical forms */
+	    "    Requests:\n      cpu:      500m\n      memory:   1536Mi\n",
 	    "    Liveness:   http-get http://:8080/healthz delay=0s timeout=1s period=10s "
 	    "#success=1 #failure=3\n"
 	    "    Readiness:  exec [cat /tmp/ready] delay=5s timeout=1s period=10s #success=1 "
