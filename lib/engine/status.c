@@ -353,12 +353,17 @@ static void append_names(pl_buf *msg, const char *prefix, const pl_pod_status *s
 	pl_buf_putc(msg, ']');
 }
 
-static bool all_without_status(const pl_cstatus *v, size_t n)
+/*
+ * The kubelet passes init and regular statuses together
+ * (allContainerStatuses); the list is nil when no container has one.
+ */
+static bool no_status_at_all(const pl_pod_status *st)
 {
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].has_status)
+	for (size_t i = 0; i < st->n_init; i++)
+		if (st->init[i].has_status)
+			return false;
+	for (size_t i = 0; i < st->n_regular; i++)
+		if (st->regular[i].has_status)
 			return false;
 	return true;
 }
@@ -380,7 +385,7 @@ static bool any_regular_started(const pl_pod_status *st)
 static void containers_ready(const pl_pod_status *st, const pl_alloc *a, cond_val *out)
 {
 	cond_init(out, a);
-	if (all_without_status(st->regular, st->n_regular)) {
+	if (no_status_at_all(st)) {
 		out->status = false;
 		out->reason = "UnknownContainerStatuses";
 		return;
@@ -438,7 +443,7 @@ static void pod_ready(const pl_pod_status *st, const cond_val *cready, cond_val 
 static void initialized(const pl_pod_status *st, const pl_alloc *a, cond_val *out)
 {
 	cond_init(out, a);
-	if (all_without_status(st->init, st->n_init)) {
+	if (st->n_init > 0 && no_status_at_all(st)) {
 		out->status = false;
 		out->reason = "UnknownContainerStatuses";
 		return;

@@ -524,6 +524,16 @@ static void test_conditions_terminal_and_unknown(void)
 	CHECK_STR(cond(&p, PL_COND_CONTAINERS_READY)->reason, "UnknownContainerStatuses");
 	CHECK_STR(cond(&p, PL_COND_INITIALIZED)->reason, "UnknownContainerStatuses");
 	CHECK_STR(cond(&p, PL_COND_READY)->reason, "UnknownContainerStatuses");
+	/* the kubelet hands init and regular statuses over as one list: with
+	 * only the init one known, the app is "unknown", not the list */
+	p.init[0].has_status = true;
+	running(&p.init[0], false);
+	pl_update_conditions(&p.st, NULL, 4 * S);
+	CHECK_STR(cond(&p, PL_COND_CONTAINERS_READY)->reason, "ContainersNotReady");
+	CHECK_STR(cond(&p, PL_COND_CONTAINERS_READY)->message,
+	          "containers with unknown status: [app]");
+	CHECK_STR(cond(&p, PL_COND_INITIALIZED)->reason, "ContainersNotInitialized");
+	CHECK_STR(cond(&p, PL_COND_INITIALIZED)->message, "containers with incomplete status: [init]");
 	free_conditions(&p);
 }
 
