@@ -14,8 +14,10 @@
  * on), plus ContainerRestartRules (KEP-5307) for Pods, which the engine
  * implements.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quantity.h"
@@ -1938,6 +1940,8 @@ static void validate_pod_secctx(vctx *v, const pl_pod_spec *spec)
 }
 
 /* validatePodDNSConfig, for what the verbatim dnsConfig lets us see. */
+static void validate_dns_config_body(vctx *v, const pl_node *dc, pl_pos where);
+
 static void validate_dns_config(vctx *v, const pl_pod_spec *spec)
 {
 	const pl_node *dc = spec->dns_config;
@@ -1956,6 +1960,7 @@ static void validate_dns_config(vctx *v, const pl_pod_spec *spec)
 			return;
 		}
 	}
+	validate_dns_config_body(v, dc, PL_POS(spec, dns_config));
 }
 
 /* ---- fields kept verbatim ------------------------------------------------------------ */
@@ -2060,6 +2065,257 @@ static void projected_token_without_sa(vctx *v, const pl_pod_spec *spec)
 			       node_pos(tok, vol->obj.pos));
 			pop(v, mark);
 		}
+	}
+}
+
+/* IsValidIP: netutils.ParseIPSloppy (IPv4 may have leading zeros). */
+static bool ip_ok(const char *s)
+{
+	if (strchr(s, ':')) {
+		unsigned char buf[16];
+		return inet_pton(AF_INET6, s, buf) == 1;
+	}
+	int parts = 0;
+	const char *p = s;
+	while (parts < 4) {
+		int val = 0, digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			val = val * 10 + (*p - '0');
+			p++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || val > 255)
+			return false;
+		parts++;
+		if (parts < 4) {
+			if (*p != '.')
+				return false;
+			p++;
+		}
+	}
+	return *p == '\0';
+}
+
+#define MSG_IP "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+
+/* Go's %#v of a []string, the value shown for a whole list. */
+static void go_strings(pl_buf *b, const pl_node *seq)
+{
+	pl_buf_puts(b, "[]string{");
+	for (size_t i = 0; i < seq->n; i++) {
+		if (i)
+			pl_buf_puts(b, ", ");
+		const char *t = pl_node_text(seq->u.items[i]);
+		pl_buf_quote(b, t ? t : "");
+	}
+	pl_buf_puts(b, "}");
+}
+
+static bool label_us_re(const char *s, size_t n)
+{
+	if (n > 0 && s[0] == '_') {
+		s++;
+		n--;
+	}
+	if (n == 0 || !is_lower_alnum(s[0]) || !is_lower_alnum(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_lower_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* IsDNS1123SubdomainWithUnderscore */
+static msgs is_dns_subdomain_us(const char *s)
+{
+	msgs r = {{0}, 0};
+	size_t n = strlen(s);
+	if (n > 253)
+		add(&r, "must be no more than 253 characters");
+	bool ok = true;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++)
+		if (i == n || s[i] == '.') {
+			if (!label_us_re(s + start, i - start))
+				ok = false;
+			start = i + 1;
+		}
+	if (!ok)
+		add(&r, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+		        "characters, '-', '_' or '.', and must start and end with an alphanumeric "
+		        "character (e.g. 'example.com', regex used for validation is "
+		        "'_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')");
+	return r;
+}
+
+/* the rest of validatePodDNSConfig */
+static void validate_dns_config_body(vctx *v, const pl_node *dc, pl_pos where)
+{
+	if (!node_set(dc) || dc->kind != PL_N_MAP)
+		return;
+	size_t mark = push(v, ".dnsConfig");
+	const pl_node *ns = pl_node_get(dc, "nameservers");
+	if (ns && ns->kind == PL_N_SEQ) {
+		if (ns->n > 3) {
+			pl_buf b;
+			pl_buf_init(&b, pl_alloc_default());
+			go_strings(&b, ns);
+			emit(v, ".nameservers", PODLIFE_ERRTYPE_INVALID, pl_buf_cstr(&b),
+			     "must not have more than 3 nameservers", node_pos(ns, where));
+			pl_buf_free(&b);
+		}
+		for (size_t i = 0; i < ns->n; i++) {
+			const char *t = pl_node_text(ns->u.items[i]);
+			if (!ip_ok(t ? t : "")) {
+				char child[48];
+				snprintf(child, sizeof(child), ".nameservers[%zu]", i);
+				inv_s(v, child, t ? t : "", MSG_IP, node_pos(ns->u.items[i], where));
+			}
+		}
+	}
+	const pl_node *se = pl_node_get(dc, "searches");
+	if (se && se->kind == PL_N_SEQ) {
+		size_t total = 0;
+		for (size_t i = 0; i < se->n; i++) {
+			const char *t = pl_node_text(se->u.items[i]);
+			total += strlen(t ? t : "") + (i ? 1 : 0);
+		}
+		pl_buf b;
+		pl_buf_init(&b, pl_alloc_default());
+		go_strings(&b, se);
+		if (se->n > 32)
+			emit(v, ".searches", PODLIFE_ERRTYPE_INVALID, pl_buf_cstr(&b),
+			     "must not have more than 32 search paths", node_pos(se, where));
+		if (total > 2048)
+			emit(v, ".searches", PODLIFE_ERRTYPE_INVALID, pl_buf_cstr(&b),
+			     "must not have more than 2048 characters (including spaces) in the search list",
+			     node_pos(se, where));
+		pl_buf_free(&b);
+		for (size_t i = 0; i < se->n; i++) {
+			const char *t = pl_node_text(se->u.items[i]);
+			t = t ? t : "";
+			if (!strcmp(t, "."))
+				continue; /* RelaxedDNSSearchValidation */
+			char buf[600];
+			size_t n = strlen(t);
+			if (n >= sizeof(buf))
+				n = sizeof(buf) - 1;
+			memcpy(buf, t, n);
+			buf[n] = '\0';
+			if (n && buf[n - 1] == '.')
+				buf[n - 1] = '\0';
+			char child[48];
+			snprintf(child, sizeof(child), ".searches[%zu]", i);
+			inv_msgs(v, child, buf, is_dns_subdomain_us(buf), node_pos(se->u.items[i], where));
+		}
+	}
+	const pl_node *op = pl_node_get(dc, "options");
+	if (op && op->kind == PL_N_SEQ)
+		for (size_t i = 0; i < op->n; i++)
+			if (!*node_str(op->u.items[i], "name")) {
+				char child[48];
+				snprintf(child, sizeof(child), ".options[%zu]", i);
+				req(v, child, "must not be empty", node_pos(op->u.items[i], where));
+			}
+	pop(v, mark);
+}
+
+/* validateSchedulingGates */
+static void validate_scheduling_gates(vctx *v, const pl_node *gates, pl_pos where)
+{
+	if (!gates || gates->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < gates->n; i++) {
+		const char *name = node_str(gates->u.items[i], "name");
+		pl_pos p = node_pos(gates->u.items[i], where);
+		char child[48];
+		snprintf(child, sizeof(child), ".schedulingGates[%zu]", i);
+		inv_msgs(v, child, name, is_qualified_name(name), p);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(node_str(gates->u.items[j], "name"), name)) {
+				e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, p);
+				break;
+			}
+	}
+}
+
+static const char *const when_unsatisfiable[] = {"DoNotSchedule", "ScheduleAnyway", NULL};
+
+/* validateTopologySpreadConstraints (label selectors are not checked) */
+static void validate_topology_spread(vctx *v, const pl_node *list, pl_pos where)
+{
+	if (!list || list->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const pl_node *c = list->u.items[i];
+		if (!c || c->kind != PL_N_MAP)
+			continue;
+		pl_pos cp = node_pos(c, where);
+		size_t mark = push(v, ".topologySpreadConstraints[%zu]", i);
+		const pl_node *ms = pl_node_get(c, "maxSkew");
+		const char *mst = node_set(ms) ? pl_node_text(ms) : "0";
+		long long skew = mst ? strtoll(mst, NULL, 10) : 0;
+		if (skew <= 0)
+			inv_i(v, ".maxSkew", skew, "must be greater than zero", node_pos(ms, cp));
+		const char *key = node_str(c, "topologyKey");
+		if (!*key)
+			req(v, ".topologyKey", "can not be empty", node_pos(pl_node_get(c, "topologyKey"), cp));
+		const char *wu = node_str(c, "whenUnsatisfiable");
+		if (!in_list(wu, when_unsatisfiable))
+			not_supported(v, ".whenUnsatisfiable", wu, when_unsatisfiable,
+			              node_pos(pl_node_get(c, "whenUnsatisfiable"), cp));
+		for (size_t j = i + 1; j < list->n; j++) {
+			const pl_node *o = list->u.items[j];
+			if (!strcmp(node_str(o, "topologyKey"), key) &&
+			    !strcmp(node_str(o, "whenUnsatisfiable"), wu)) {
+				pl_buf b;
+				pl_buf_init(&b, pl_alloc_default());
+				pl_buf_printf(&b, "{%s, %s}", key, wu);
+				e_str(v, ".{topologyKey, whenUnsatisfiable}", PODLIFE_ERRTYPE_DUPLICATE,
+				      pl_buf_cstr(&b), NULL, cp);
+				pl_buf_free(&b);
+				break;
+			}
+		}
+		const pl_node *md = pl_node_get(c, "minDomains");
+		if (node_set(md)) {
+			const char *t = pl_node_text(md);
+			long long n = t ? strtoll(t, NULL, 10) : 0;
+			if (n <= 0)
+				inv_i(v, ".minDomains", n, "must be greater than zero", node_pos(md, cp));
+			if (strcmp(wu, "DoNotSchedule") != 0) {
+				char detail[160];
+				snprintf(detail, sizeof(detail),
+				         "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not %s", wu);
+				inv_i(v, ".minDomains", n, detail, node_pos(md, cp));
+			}
+		}
+		pop(v, mark);
+	}
+}
+
+/* ValidateHostAliases */
+static void validate_host_aliases(vctx *v, const pl_node *list, pl_pos where)
+{
+	if (!list || list->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const pl_node *h = list->u.items[i];
+		pl_pos hp = node_pos(h, where);
+		size_t mark = push(v, ".hostAliases[%zu]", i);
+		const char *ip = node_str(h, "ip");
+		if (!ip_ok(ip))
+			inv_s(v, ".ip", ip, MSG_IP, node_pos(pl_node_get(h, "ip"), hp));
+		const pl_node *names = pl_node_get(h, "hostnames");
+		if (names && names->kind == PL_N_SEQ)
+			for (size_t j = 0; j < names->n; j++) {
+				const char *t = pl_node_text(names->u.items[j]);
+				char child[48];
+				snprintf(child, sizeof(child), ".hostnames[%zu]", j);
+				inv_msgs(v, child, t ? t : "", is_dns_subdomain(t ? t : ""),
+				         node_pos(names->u.items[j], hp));
+			}
+		pop(v, mark);
 	}
 }
 
@@ -2196,6 +2452,9 @@ static void validate_spec(vctx *v)
 		         is_qualified_name(S(g->condition_type)), PL_POS(g, condition_type));
 		pop(v, m2);
 	}
+	validate_scheduling_gates(v, spec->scheduling_gates, PL_POS(spec, scheduling_gates));
+	validate_topology_spread(v, spec->topology_spread_constraints,
+	                         PL_POS(spec, topology_spread_constraints));
 	/* validateHostUsers */
 	if (PL_HAS(spec, host_users) && !spec->host_users) {
 		if (spec->host_network)
@@ -2223,6 +2482,7 @@ static void validate_spec(vctx *v)
 		inv_msgs(v, ".subdomain", spec->subdomain, is_dns_label(spec->subdomain),
 		         PL_POS(spec, subdomain));
 	validate_tolerations(v, spec->tolerations, PL_POS(spec, tolerations));
+	validate_host_aliases(v, spec->host_aliases, PL_POS(spec, host_aliases));
 	if (!empty(spec->priority_class_name))
 		inv_msgs(v, ".priorityClassName", spec->priority_class_name,
 		         is_dns_subdomain(spec->priority_class_name), PL_POS(spec, priority_class_name));

@@ -309,6 +309,22 @@ static const vcase cases[] = {
 	 "spec.containers[0].volumeDevices[0].name: Invalid value: \"d\": can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode"},
 	{"volumeDevice and mount", POD("  volumes:\n  - {name: d, persistentVolumeClaim: {claimName: c}}\n  containers:\n  - name: c\n    image: nginx\n    volumeMounts:\n    - {name: d, mountPath: /data}\n    volumeDevices:\n    - {name: d, devicePath: /dev/xvda}\n"),
 	 "spec.containers[0].volumeMounts[0].name: Invalid value: \"d\": must not already exist in volumeDevices"},
+	{"dns nameserver", POD("  dnsConfig: {nameservers: [1.2.3]}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.dnsConfig.nameservers[0]: Invalid value: \"1.2.3\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"},
+	{"dns nameserver count", POD("  dnsConfig: {nameservers: [1.1.1.1, 2.2.2.2, 3.3.3.3, \"::1\"]}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.dnsConfig.nameservers: Invalid value: []string{\"1.1.1.1\", \"2.2.2.2\", \"3.3.3.3\", \"::1\"}: must not have more than 3 nameservers"},
+	{"dns option name", POD("  dnsConfig: {options: [{value: \"2\"}]}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.dnsConfig.options[0]: Required value: must not be empty"},
+	{"scheduling gate duplicate", POD("  schedulingGates: [{name: example.com/a}, {name: example.com/a}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.schedulingGates[1]: Duplicate value: \"example.com/a\""},
+	{"topology maxSkew", POD("  topologySpreadConstraints:\n  - {maxSkew: 0, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero"},
+	{"topology whenUnsatisfiable", POD("  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: Never}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"Never\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\""},
+	{"hostAliases ip", POD("  hostAliases: [{ip: 300.1.1.1, hostnames: [a.example]}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.hostAliases[0].ip: Invalid value: \"300.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"},
+	{"hostAliases hostname", POD("  hostAliases: [{ip: 10.0.0.1, hostnames: [A_B]}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.hostAliases[0].hostnames[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"},
 	{"windows pod", POD("  os: {name: windows}\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {runAsUser: 0}\n"),
 	 "spec.containers[0].securityContext.runAsUser: Forbidden: cannot be set for a windows pod"},
 	{"schedulingGates and nodeName", POD("  nodeName: n1\n  schedulingGates: [{name: example.com/wait}]\n  containers:\n  - {name: c, image: nginx}\n"),
@@ -405,7 +421,13 @@ static void test_valid_pod(void)
 		"    securityContext: {runAsUser: 1000, allowPrivilegeEscalation: false}\n"
 		"  nodeSelector: {kubernetes.io/os: linux}\n"
 		"  readinessGates: [{conditionType: example.com/ready}]\n"
-		"  activeDeadlineSeconds: 600\n";
+		"  activeDeadlineSeconds: 600\n"
+		"  dnsPolicy: None\n"
+		"  dnsConfig: {nameservers: [10.0.0.10, \"fd00::a\"], searches: [svc.cluster.local, _tcp.example.com., .], options: [{name: ndots, value: \"2\"}]}\n"
+		"  hostAliases: [{ip: 010.0.0.1, hostnames: [db.local]}]\n"
+		"  tolerations: [{key: example.com/gpu, operator: Exists, effect: NoExecute, tolerationSeconds: 30}, {operator: Exists}]\n"
+		"  topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}]\n"
+		"  schedulingGates: [{name: example.com/quota}]\n";
 	podlife_diag *d = NULL;
 	int rc = parse(yaml, &d);
 	if (rc != PODLIFE_OK)
