@@ -2032,6 +2032,8 @@ static void validate_tolerations(vctx *v, const pl_node *list, pl_pos where)
 		} else if (!strcmp(op, "Exists")) {
 			if (*value)
 				inv_s(v, ".operator", value, "value must be empty when `operator` is 'Exists'", vp);
+		} else if (!strcmp(op, "Gt") || !strcmp(op, "Lt")) {
+			/* numeric comparison (TaintTolerationComparisonOperators, 1.35+) */
 		} else {
 			not_supported(v, ".operator", op, toleration_ops, op_pos);
 		}
@@ -2041,32 +2043,12 @@ static void validate_tolerations(vctx *v, const pl_node *list, pl_pos where)
 	}
 }
 
-/* validatePodMetadataAndSpec: projected service account tokens need a
- * service account name. */
-static void projected_token_without_sa(vctx *v, const pl_pod_spec *spec)
-{
-	if (!empty(spec->service_account_name))
-		return;
-	for (size_t i = 0; i < spec->volumes.n; i++) {
-		const pl_volume *vol = PL_ITEM(spec->volumes, pl_volume, i);
-		const pl_node *pr = vol->other[19];
-		if (!node_set(pr))
-			continue;
-		const pl_node *srcs = pl_node_get(pr, "sources");
-		if (!srcs || srcs->kind != PL_N_SEQ)
-			continue;
-		for (size_t j = 0; j < srcs->n; j++) {
-			const pl_node *tok = pl_node_get(srcs->u.items[j], "serviceAccountToken");
-			if (!node_set(tok))
-				continue;
-			size_t mark = push(v, "spec.volumes[%zu].projected.sources[%zu]", i, j);
-			forbid(v, ".serviceAccountToken",
-			       "must not be specified when serviceAccountName is not set",
-			       node_pos(tok, vol->obj.pos));
-			pop(v, mark);
-		}
-	}
-}
+/*
+ * validatePodMetadataAndSpec also refuses projected serviceAccountToken
+ * sources when serviceAccountName is empty, but the ServiceAccount
+ * admission plugin always fills in "default" before validation runs, so
+ * that check is not made here.
+ */
 
 /* IsValidIP: netutils.ParseIPSloppy (IPv4 may have leading zeros). */
 static bool ip_ok(const char *s)
@@ -2721,7 +2703,6 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 	validate_spec(&v);
 	pop(&v, base);
 	if (!v.tmpl && v.spec) {
-		projected_token_without_sa(&v, v.spec);
 		image_whitespace(&v, &v.spec->containers, "containers");
 		image_whitespace(&v, &v.spec->init_containers, "initContainers");
 	}

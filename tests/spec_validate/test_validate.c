@@ -301,8 +301,6 @@ static const vcase cases[] = {
 	 "spec.tolerations[0].effect: Unsupported value: \"Evict\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""},
 	{"toleration exists value", POD("  tolerations:\n  - {key: k, operator: Exists, value: v}\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.tolerations[0].operator: Invalid value: \"v\": value must be empty when `operator` is 'Exists'"},
-	{"projected token without SA", POD("  volumes:\n  - name: tok\n    projected:\n      sources:\n      - serviceAccountToken: {path: token}\n  containers:\n  - {name: c, image: nginx}\n"),
-	 "spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: must not be specified when serviceAccountName is not set"},
 	{"volumeDevice not found", CTR("    volumeDevices:\n    - {name: raw, devicePath: /dev/xvda}\n"),
 	 "spec.containers[0].volumeDevices[0].name: Not found: \"raw\""},
 	{"volumeDevice not a claim", POD("  volumes:\n  - {name: d, emptyDir: {}}\n  containers:\n  - name: c\n    image: nginx\n    volumeDevices:\n    - {name: d, devicePath: /dev/xvda}\n"),
@@ -425,7 +423,7 @@ static void test_valid_pod(void)
 		"  dnsPolicy: None\n"
 		"  dnsConfig: {nameservers: [10.0.0.10, \"fd00::a\"], searches: [svc.cluster.local, _tcp.example.com., .], options: [{name: ndots, value: \"2\"}]}\n"
 		"  hostAliases: [{ip: 010.0.0.1, hostnames: [db.local]}]\n"
-		"  tolerations: [{key: example.com/gpu, operator: Exists, effect: NoExecute, tolerationSeconds: 30}, {operator: Exists}]\n"
+		"  tolerations: [{key: example.com/gpu, operator: Exists, effect: NoExecute, tolerationSeconds: 30}, {operator: Exists}, {key: example.com/level, operator: Gt, value: \"900\"}]\n"
 		"  topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}]\n"
 		"  schedulingGates: [{name: example.com/quota}]\n";
 	podlife_diag *d = NULL;
