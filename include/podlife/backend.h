@@ -218,11 +218,17 @@ typedef struct podlife_backend {
 	 * restored pods in phase Unknown until a later list succeeds.
 	 */
 	int (*container_list)(void *ud, podlife_container_list_fn cb, void *cb_ud);
+	/*
+	 * Optional, with container_list: after a restore the engine tracks an
+	 * adopted container under a new token; later exits of `container_id`
+	 * are reported with it.  Synchronous; ENOTFOUND for an unknown id.
+	 */
+	int (*container_adopt)(void *ud, const char *container_id, uint64_t token);
 } podlife_backend;
 
 #define PODLIFE_BACKEND_INIT                                                           \
 	{PODLIFE_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-	 NULL, NULL, NULL, NULL}
+	 NULL, NULL, NULL, NULL, NULL}
 
 #ifdef __cplusplus
 }

@@ -247,7 +247,7 @@ static bool is_sidecar(const pl_container *c)
 }
 
 /* Points the container records at the spec of p->m (after create/update). */
-static void bind_spec(pl_pod *p)
+void pl_pod_bind_spec(pl_pod *p)
 {
 	const pl_pod_spec *s = p->m->spec;
 	size_t ni = s->init_containers.n;
@@ -261,6 +261,10 @@ static void bind_spec(pl_pod *p)
 		c->st->image = c->spec->image;
 	}
 	p->st.restart_policy = s->restart_policy ? s->restart_policy : "Always";
+	p->ns = p->m->metadata->namespace_ && *p->m->metadata->namespace_ ? p->m->metadata->namespace_
+	                                                                 : "default";
+	p->name = p->m->metadata->name;
+	p->uid = p->m->metadata->uid ? p->m->metadata->uid : "";
 	p->st.n_readiness_gates = 0;
 	p->st.readiness_gates = NULL;
 }
@@ -319,7 +323,7 @@ int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out)
 		st->started = -1;
 		st->last_restart_at = PL_NEVER;
 	}
-	bind_spec(p);
+	pl_pod_bind_spec(p);
 	*out = p;
 	return PODLIFE_OK;
 }

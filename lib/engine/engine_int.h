@@ -86,7 +86,8 @@ enum { /* pl_ctr.flags */
 	PL_CF_OOM = 1u << 4,         /* last exit was an OOM kill */
 	PL_CF_HOOK_FAILED = 1u << 5, /* the instance was killed for postStart */
 	PL_CF_EVER = 1u << 6,        /* an instance was created at least once */
-	PL_CF_IMAGE_OK = 1u << 7     /* image ensured for the current attempt */
+	PL_CF_IMAGE_OK = 1u << 7,    /* image ensured for the current attempt */
+	PL_CF_FORCE = 1u << 8        /* restart whatever the policy (definition changed) */
 };
 
 typedef struct pl_ctr {
@@ -110,7 +111,7 @@ typedef struct pl_ctr {
 	uint8_t kind;          /* pl_ckind */
 	uint8_t rt;            /* pl_rt */
 	uint8_t op;            /* pl_op */
-	uint8_t flags;         /* PL_CF_* */
+	uint16_t flags;        /* PL_CF_* */
 	uint8_t pull_failed;   /* last pull failed (ErrImagePull shown) */
 } pl_ctr;
 
@@ -202,6 +203,7 @@ struct podlife_engine {
 	size_t ht_cap, ht_used;
 
 	pl_heap heap;
+	pl_ms adopt_at;           /* next container_list retry while pods are Unknown */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */
 	int depth;                /* > 0 while syncing */
@@ -228,6 +230,11 @@ void pl_pod_destroy(podlife_engine *e, pl_pod *p);
 /* Builds a pod record for `pod` (no admission, no sync). */
 int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out);
 int pl_eng_insert(podlife_engine *e, pl_pod *p);
+/* Points container records and borrowed status strings at p->m. */
+void pl_pod_bind_spec(pl_pod *p);
+/* Lists the backend's containers and adopts them into pods marked
+ * PL_PF_UNKNOWN (snapshot.c); false when the list failed. */
+bool pl_try_adopt(podlife_engine *e);
 bool pl_backend_has(const podlife_engine *e, size_t slot_offset);
 
 /* cstate helpers (worker.c) */

@@ -639,6 +639,16 @@ static int fk_list(void *ud, podlife_container_list_fn cb, void *cb_ud)
 	return PODLIFE_OK;
 }
 
+static int fk_adopt(void *ud, const char *id, uint64_t token)
+{
+	podlife_fake *f = ud;
+	fk_ctr *c = ctr_by_id(f, id);
+	if (!c)
+		return PODLIFE_ENOTFOUND;
+	c->token = token;
+	return PODLIFE_OK;
+}
+
 /* ---- public ---------------------------------------------------------------------------- */
 
 int podlife_fake_new(const podlife_clock *clock, const podlife_allocator *allocator,
@@ -670,6 +680,7 @@ int podlife_fake_new(const podlife_clock *clock, const podlife_allocator *alloca
 	be.exec_sync = fk_exec;
 	be.http_get = fk_http;
 	be.container_list = fk_list;
+	be.container_adopt = fk_adopt;
 	f->be = be;
 	*out = f;
 	return PODLIFE_OK;

@@ -159,14 +159,14 @@ void pl_ctr_exited(podlife_engine *e, pl_pod *p, pl_ctr *c, const podlife_exit *
 	c->finished_at = t;
 	c->op = PL_OP_NONE;
 	c->op_deadline = PL_NEVER;
-	c->flags &= (uint8_t) ~(PL_CF_STARTED | PL_CF_KILLING | PL_CF_STOP_SENT | PL_CF_OOM);
+	c->flags &= (uint16_t) ~(PL_CF_STARTED | PL_CF_KILLING | PL_CF_STOP_SENT | PL_CF_OOM);
 	if (oom)
 		c->flags |= PL_CF_OOM;
 	set_terminated(e, c, ex->exit_code, ex->signal, static_reason(ex->reason, ex->exit_code, oom),
 	               ex->message, t);
 	if (c->flags & PL_CF_HOOK_FAILED) {
 		/* The reason cache keeps the start failure: PostStartHookError. */
-		c->flags &= (uint8_t)~PL_CF_HOOK_FAILED;
+		c->flags &= (uint16_t)~PL_CF_HOOK_FAILED;
 		retire_state(&e->a, c->st);
 		pl_cstate_waiting(&e->a, &c->st->state, "PostStartHookError", NULL);
 	}
@@ -264,7 +264,9 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 	if (c->op != PL_OP_NONE)
 		return 1;
 	bool resumed = (c->flags & PL_CF_IMAGE_OK) != 0;
-	if (!resumed && c->finished_at != PL_NEVER) {
+	/* A container stopped by the engine itself (definition changed, pod
+	 * restarted by an update) did not crash: no back-off. */
+	if (!resumed && c->finished_at != PL_NEVER && !(c->flags & PL_CF_FORCE)) {
 		uint32_t h = pl_image_hash(c->spec->image);
 		if (c->crash_hash != h) {
 			c->crash.delay = 0; /* the key includes the image */
@@ -286,7 +288,7 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 			c->wake = c->finished_at + c->crash.delay;
 			return 1;
 		}
-		c->flags &= (uint8_t)~PL_CF_BACKOFF_EV;
+		c->flags &= (uint16_t)~PL_CF_BACKOFF_EV;
 		pl_backoff_next(&c->crash, c->finished_at, now, e->crash_initial, e->crash_max);
 	}
 	if (!resumed) {
@@ -296,7 +298,7 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 		if (r == PL_IMG_ERROR)
 			return -1;
 	}
-	c->flags &= (uint8_t)~PL_CF_IMAGE_OK;
+	c->flags &= (uint16_t) ~(PL_CF_IMAGE_OK | PL_CF_FORCE);
 
 	/* The previous instance goes (the kubelet keeps one for logs; the
 	 * status keeps what matters). */
@@ -427,6 +429,8 @@ void pl_send_stop(podlife_engine *e, pl_pod *p, pl_ctr *c)
 	c->wake = e->now + 2000;
 }
 
+static bool sidecar_must_wait(const pl_pod *p, const pl_ctr *c);
+
 void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s, const char *msg)
 {
 	if (!alive(c))
@@ -435,7 +439,7 @@ void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s,
 		if (grace_s < c->kill_grace_s) {
 			c->kill_grace_s = grace_s;
 			if (c->flags & PL_CF_STOP_SENT)
-				c->flags &= (uint8_t)~PL_CF_STOP_SENT; /* resend with the shorter grace */
+				c->flags &= (uint16_t)~PL_CF_STOP_SENT; /* resend with the shorter grace */
 		}
 		return;
 	}
@@ -444,7 +448,7 @@ void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s,
 	else
 		pl_emit(e, p, c, false, "Killing", "Stopping container %s", c->spec->name);
 	c->flags |= PL_CF_KILLING;
-	c->flags &= (uint8_t)~PL_CF_STOP_SENT;
+	c->flags &= (uint16_t)~PL_CF_STOP_SENT;
 	c->kill_start = e->now;
 	c->kill_grace_s = grace_s;
 	c->wake = PL_NEVER;
@@ -460,6 +464,8 @@ void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s,
 		if (h != PL_HOOK_WAIT)
 			pl_hook_done(e, p, c, h == 1);
 	}
+	if (c->op == PL_OP_NONE && !sidecar_must_wait(p, c))
+		pl_send_stop(e, p, c);
 }
 
 /* A sidecar's stop waits for the regular containers and later sidecars
@@ -653,7 +659,7 @@ static bool should_start(const podlife_engine *e, const pl_pod *p, const pl_ctr 
 	case PL_RT_UNKNOWN:
 		return true; /* never ran (or lost): ShouldContainerBeRestarted */
 	case PL_RT_EXITED:
-		return pl_ctr_should_restart(e, p, c, c->last_exit);
+		return (c->flags & PL_CF_FORCE) || pl_ctr_should_restart(e, p, c, c->last_exit);
 	default:
 		return false;
 	}
@@ -661,9 +667,12 @@ static bool should_start(const podlife_engine *e, const pl_pod *p, const pl_ctr 
 
 static void restart_sandbox(podlife_engine *e, pl_pod *p)
 {
-	for (size_t i = 0; i < p->nc; i++)
-		if (alive(&p->c[i]))
+	for (size_t i = 0; i < p->nc; i++) {
+		if (alive(&p->c[i]) && !(p->c[i].flags & PL_CF_KILLING)) {
 			pl_kill_container(e, p, &p->c[i], pl_pod_grace(p), NULL);
+			p->c[i].flags |= PL_CF_FORCE; /* killed by the update: runs again */
+		}
+	}
 	progress_kills(e, p);
 	for (size_t i = 0; i < p->nc; i++)
 		if (alive(&p->c[i]))
@@ -687,7 +696,8 @@ static void restart_sandbox(podlife_engine *e, pl_pod *p)
 	}
 	for (size_t i = p->st.n_init; i < p->nc; i++) {
 		pl_ctr *c = &p->c[i];
-		if (c->rt == PL_RT_EXITED && pl_ctr_should_restart(e, p, c, c->last_exit))
+		if (c->rt == PL_RT_EXITED &&
+		    ((c->flags & PL_CF_FORCE) || pl_ctr_should_restart(e, p, c, c->last_exit)))
 			c->rt = PL_RT_NONE; /* containersToStart: restart at once */
 	}
 }
@@ -732,6 +742,7 @@ static void active_sync(podlife_engine *e, pl_pod *p)
 				snprintf(msg, sizeof msg, "Container %s definition changed, will be restarted",
 				         c->spec->name);
 				pl_kill_container(e, p, c, pl_pod_grace(p), msg);
+				c->flags |= PL_CF_FORCE; /* restarted regardless of policy */
 			}
 			keep++;
 			continue;
@@ -808,6 +819,8 @@ static pl_ms next_wake(const podlife_engine *e, const pl_pod *p)
 	}
 	if (p->sb == PL_SB_FAILED || (p->state == PL_POD_TERMINATING && p->sb != PL_SB_STOPPED))
 		CONSIDER(p->sb_retry);
+	if (p->flags & PL_PF_UNKNOWN)
+		CONSIDER(e->adopt_at);
 	const pl_pod_spec *s = p->m->spec;
 	if (p->state == PL_POD_ACTIVE && PL_HAS(s, active_deadline_seconds) &&
 	    p->st.start_time != PL_NEVER)
@@ -849,6 +862,10 @@ static void compute_phase(podlife_engine *e, pl_pod *p)
 void pl_pod_sync(podlife_engine *e, pl_pod *p)
 {
 	pl_ms now = e->now;
+	if ((p->flags & PL_PF_UNKNOWN) && now >= e->adopt_at) {
+		e->adopt_at = now + 10000; /* retried every 10 s */
+		pl_try_adopt(e);
+	}
 	if (p->state == PL_POD_ACTIVE && !(p->flags & PL_PF_UNKNOWN)) {
 		const pl_pod_spec *s = p->m->spec;
 		if (PL_HAS(s, active_deadline_seconds) && p->st.start_time != PL_NEVER &&

@@ -31,7 +31,7 @@ typedef struct env {
 	size_t n_lists;
 } env;
 
-static void env_on_event(void *ud, const podlife_event *ev)
+static inline void env_on_event(void *ud, const podlife_event *ev)
 {
 	env *x = ud;
 	if (x->n_ev == x->cap_ev) {
@@ -48,7 +48,7 @@ static void env_on_event(void *ud, const podlife_event *ev)
 }
 
 /* labels: NULL or "k=v" strings, NULL-terminated; cfg_fn may tweak. */
-static int env_init_cfg(env *x, const char *const *labels, podlife_pod_security pss,
+static inline int env_init_cfg(env *x, const char *const *labels, podlife_pod_security pss,
                         unsigned int flags)
 {
 	memset(x, 0, sizeof *x);
@@ -82,12 +82,12 @@ static int env_init_cfg(env *x, const char *const *labels, podlife_pod_security 
 	return 0;
 }
 
-static int env_init(env *x)
+static inline int env_init(env *x)
 {
 	return env_init_cfg(x, NULL, PODLIFE_PSS_NONE, 0);
 }
 
-static void env_free(env *x)
+static inline void env_free(env *x)
 {
 	podlife_engine_free(x->e);
 	podlife_fake_free(x->f);
@@ -98,7 +98,7 @@ static void env_free(env *x)
 }
 
 /* Parses one pod; the list stays alive in the env. */
-static podlife_pod *env_pod(env *x, const char *yaml)
+static inline podlife_pod *env_pod(env *x, const char *yaml)
 {
 	podlife_pod_list *l = NULL;
 	podlife_diag *d = NULL;
@@ -114,7 +114,7 @@ static podlife_pod *env_pod(env *x, const char *yaml)
 	return podlife_pod_list_get(l, 0);
 }
 
-static int env_add(env *x, const char *yaml)
+static inline int env_add(env *x, const char *yaml)
 {
 	podlife_pod *p = env_pod(x, yaml);
 	if (!p)
@@ -122,12 +122,12 @@ static int env_add(env *x, const char *yaml)
 	return podlife_engine_add_pod(x->e, p);
 }
 
-static void env_run(env *x, int64_t until)
+static inline void env_run(env *x, int64_t until)
 {
 	podlife_fake_run(x->f, x->e, x->sc, until, NULL, NULL);
 }
 
-static podlife_pod_info env_info(env *x, const char *name)
+static inline podlife_pod_info env_info(env *x, const char *name)
 {
 	podlife_pod_info i = PODLIFE_POD_INFO_INIT;
 	if (podlife_engine_pod_info(x->e, NULL, name, &i))
@@ -135,7 +135,7 @@ static podlife_pod_info env_info(env *x, const char *name)
 	return i;
 }
 
-static podlife_container_info env_ctr(env *x, const char *pod, const char *c)
+static inline podlife_container_info env_ctr(env *x, const char *pod, const char *c)
 {
 	podlife_container_info i = PODLIFE_CONTAINER_INFO_INIT;
 	if (podlife_engine_container_info(x->e, NULL, pod, c, &i)) {
@@ -145,7 +145,7 @@ static podlife_container_info env_ctr(env *x, const char *pod, const char *c)
 	return i;
 }
 
-static size_t env_count(const env *x, const char *reason, const char *container)
+static inline size_t env_count(const env *x, const char *reason, const char *container)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < x->n_ev; i++)
@@ -156,7 +156,7 @@ static size_t env_count(const env *x, const char *reason, const char *container)
 }
 
 /* Times of the events with this reason (up to max). */
-static size_t env_times(const env *x, const char *reason, const char *container, int64_t *out,
+static inline size_t env_times(const env *x, const char *reason, const char *container, int64_t *out,
                         size_t max)
 {
 	size_t n = 0;
@@ -167,7 +167,7 @@ static size_t env_times(const env *x, const char *reason, const char *container,
 	return n;
 }
 
-static const ev_rec *env_last(const env *x, const char *reason)
+static inline const ev_rec *env_last(const env *x, const char *reason)
 {
 	for (size_t i = x->n_ev; i > 0; i--)
 		if (strcmp(x->ev[i - 1].reason, reason) == 0)
@@ -175,7 +175,7 @@ static const ev_rec *env_last(const env *x, const char *reason)
 	return NULL;
 }
 
-static void env_dump(const env *x)
+static inline void env_dump(const env *x)
 {
 	for (size_t i = 0; i < x->n_ev; i++)
 		fprintf(stderr, "    %6.1fs %-7s %-20s %-8s %s\n", x->ev[i].t / 1000.0, x->ev[i].type,

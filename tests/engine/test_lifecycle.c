@@ -70,12 +70,12 @@ static void test_two_init_walkthrough(void)
 	env_free(&x);
 }
 
-static const char *POD_INIT_FAIL =
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  uid: u-1\nspec:\n"
-        "  restartPolicy: %s\n"
-        "  initContainers:\n  - name: setup\n    image: busybox:1.36\n"
-        "    command: [\"/no/such/cmd\"]\n"
-        "  containers:\n  - name: app\n    image: nginx:1.25\n";
+#define POD_INIT_FAIL \
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  uid: u-1\nspec:\n" \
+        "  restartPolicy: %s\n" \
+        "  initContainers:\n  - name: setup\n    image: busybox:1.36\n" \
+        "    command: [\"/no/such/cmd\"]\n" \
+        "  containers:\n  - name: app\n    image: nginx:1.25\n"
 
 static void test_init_fails_always_backoff(void)
 {
@@ -138,10 +138,10 @@ static void test_init_fails_never(void)
 	env_free(&x);
 }
 
-static const char *POD_CRASH =
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n  uid: u-2\nspec:\n"
-        "  restartPolicy: %s\n"
-        "  containers:\n  - name: app\n    image: busybox:1.36\n";
+#define POD_CRASH \
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n  uid: u-2\nspec:\n" \
+        "  restartPolicy: %s\n" \
+        "  containers:\n  - name: app\n    image: busybox:1.36\n"
 
 static void test_crashloop_exact_deadlines(void)
 {
