@@ -669,6 +669,29 @@ static const char *qty_shown(const pl_quantity *q, const char *text, char *buf, 
 	return q->canonical ? text : buf;
 }
 
+/* IsHugePageResourceValueDivisible, with the message of
+ * validateResourceQuantityHugePageValue. */
+static void hugepage_value(vctx *v, const char *r, const char *text, const pl_quantity *q, pl_pos p)
+{
+	if (!is_hugepages(r))
+		return;
+	pl_quantity page;
+	bool ok = false;
+	if (pl_quantity_parse(r + strlen("hugepages-"), &page, NULL) == PODLIFE_OK &&
+	    !pl_quantity_is_negative(&page) && !pl_quantity_is_zero(&page) &&
+	    pl_quantity_is_integer(&page)) {
+		int64_t qm, pm;
+		if (pl_quantity_milli(q, &qm) && pl_quantity_milli(&page, &pm) && pm > 0)
+			ok = qm % pm == 0;
+	}
+	if (!ok) {
+		char buf[96], detail[300];
+		snprintf(detail, sizeof(detail), "%s is not positive integer multiple of %s",
+		         qty_shown(q, text, buf, sizeof(buf)), r);
+		inv_s(v, "", qty_shown(q, text, buf, sizeof(buf)), detail, p);
+	}
+}
+
 /* ValidateContainerResourceRequirements (limits only for overhead). */
 static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requests,
                                pl_pos limits_pos, pl_pos requests_pos)
@@ -680,8 +703,10 @@ static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requ
 		size_t mark = push(v, ".limits[%s]", r);
 		validate_resource_name(v, r, kv->pos.line ? kv->pos : limits_pos);
 		pl_quantity q;
-		if (qty(v, kv->value, &q, kv->vpos))
+		if (qty(v, kv->value, &q, kv->vpos)) {
 			validate_quantity_value(v, r, S(kv->value), &q, kv->vpos);
+			hugepage_value(v, r, S(kv->value), &q, kv->vpos);
+		}
 		pop(v, mark);
 		if (is_hugepages(r))
 			lim_hp = true;
@@ -722,6 +747,11 @@ static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requ
 		} else if (!overcommit_allowed(r)) {
 			req(v, ".limits", "Limit must be set for non overcommitable resources",
 			    kv->pos.line ? kv->pos : requests_pos);
+		}
+		if (ok) {
+			mark = push(v, ".requests[%s]", r);
+			hugepage_value(v, r, S(kv->value), &q, kv->vpos);
+			pop(v, mark);
 		}
 		if (is_hugepages(r))
 			req_hp = true;
@@ -1472,6 +1502,43 @@ static void validate_container_secctx(vctx *v, const pl_security_context *sc)
 	pop(v, mark);
 }
 
+static const char *const resize_resources[] = {"cpu", "memory", NULL};
+static const char *const resize_policies[] = {"NotRequired", "RestartContainer", NULL};
+
+/* validateResizePolicy (InPlacePodVerticalScaling) */
+static void validate_resize_policy(vctx *v, const pl_container *c)
+{
+	const pl_node *list = c->resize_policy;
+	if (!list || list->kind != PL_N_SEQ)
+		return;
+	pl_pos where = PL_POS(c, resize_policy);
+	size_t mark = push(v, ".resizePolicy");
+	for (size_t i = 0; i < list->n; i++) {
+		const pl_node *it = list->u.items[i];
+		const char *name = node_str(it, "resourceName");
+		const char *rp = node_str(it, "restartPolicy");
+		pl_pos ip = node_pos(it, where);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(node_str(list->u.items[j], "resourceName"), name)) {
+				char child[32];
+				snprintf(child, sizeof(child), "[%zu]", i);
+				e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, ip);
+				break;
+			}
+		if (!*name)
+			req(v, "", "", ip);
+		else if (!in_list(name, resize_resources))
+			not_supported(v, "", name, resize_resources, ip);
+		if (!*rp)
+			req(v, "", "", ip);
+		else if (!in_list(rp, resize_policies))
+			not_supported(v, "", rp, resize_policies, ip);
+		if (v->spec && pl_streq(v->spec->restart_policy, "Never") && strcmp(rp, "NotRequired") != 0)
+			inv_s(v, "", rp, "must be 'NotRequired' when `restartPolicy` is 'Never'", ip);
+	}
+	pop(v, mark);
+}
+
 /* validateContainerCommon */
 static void validate_container_common(vctx *v, const pl_container *c)
 {
@@ -1502,6 +1569,7 @@ static void validate_container_common(vctx *v, const pl_container *c)
 		                   PL_POS(c->resources, limits), PL_POS(c->resources, requests));
 		pop(v, mark);
 	}
+	validate_resize_policy(v, c);
 	validate_container_secctx(v, c->security_context);
 }
 
