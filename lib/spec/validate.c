@@ -861,6 +861,38 @@ static const char *const host_path_types[] = {"",          "BlockDevice",       
                                               "Directory", "DirectoryOrCreate", "File",
                                               "FileOrCreate", "Socket", NULL};
 
+/* validateKeyToPath over the verbatim items of a secret or configMap volume */
+static void validate_key_to_paths(vctx *v, const char *child, const pl_node *items, pl_pos where)
+{
+	if (!items || items->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < items->n; i++) {
+		const pl_node *it = items->u.items[i];
+		pl_pos ip = node_pos(it, where);
+		const char *key = node_str(it, "key");
+		const char *path = node_str(it, "path");
+		pl_pos pp = node_pos(pl_node_get(it, "path"), ip);
+		size_t mark = push(v, "%s.items[%zu]", child, i);
+		if (!*key)
+			req(v, ".key", "", node_pos(pl_node_get(it, "key"), ip));
+		if (!*path)
+			req(v, ".path", "", pp);
+		/* ValidateLocalNonReservedPath */
+		local_descending(v, ".path", path, pp);
+		if (!strncmp(path, "..", 2) && strncmp(path, "../", 3) != 0)
+			inv_s(v, ".path", path, "must not start with '..'", pp);
+		const pl_node *mode = pl_node_get(it, "mode");
+		if (node_set(mode)) {
+			const char *t = pl_node_text(mode);
+			char *end = NULL;
+			long long m = t ? strtoll(t, &end, 0) : 0;
+			if (m > 0777 || m < 0)
+				inv_i(v, ".mode", m, MSG_FILE_MODE, node_pos(mode, ip));
+		}
+		pop(v, mark);
+	}
+}
+
 /* validateVolumeSource; returns the number of errors. */
 static size_t validate_volume_source(vctx *v, const pl_volume *vol)
 {
@@ -908,6 +940,7 @@ static size_t validate_volume_source(vctx *v, const pl_volume *vol)
 			if (PL_HAS(sv, default_mode) && (sv->default_mode > 0777 || sv->default_mode < 0))
 				inv_i(v, ".secret.defaultMode", sv->default_mode, MSG_FILE_MODE,
 				      PL_POS(sv, default_mode));
+			validate_key_to_paths(v, ".secret", sv->items, PL_POS(sv, items));
 		} else if (!strcmp(j, "configMap")) {
 			const pl_config_map_vol *cv = vol->config_map;
 			if (empty(cv->name))
@@ -915,6 +948,7 @@ static size_t validate_volume_source(vctx *v, const pl_volume *vol)
 			if (PL_HAS(cv, default_mode) && (cv->default_mode > 0777 || cv->default_mode < 0))
 				inv_i(v, ".configMap.defaultMode", cv->default_mode, MSG_FILE_MODE,
 				      PL_POS(cv, default_mode));
+			validate_key_to_paths(v, ".configMap", cv->items, PL_POS(cv, items));
 		}
 	}
 	if (nsrc == 0)
