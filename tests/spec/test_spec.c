@@ -245,7 +245,7 @@ static void test_verbatim_fields(void)
 	podlife_pod_list *l = parse_ok(
 		"kind: Pod\nmetadata: {name: a}\nspec:\n"
 		"  containers: [{name: c, image: busybox:1}]\n"
-		"  tolerations:\n  - key: k\n    operator: Exists\n    tolerationSeconds: 300\n"
+		"  tolerations:\n  - key: k\n    operator: Exists\n    effect: NoExecute\n    tolerationSeconds: 300\n"
 		"  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
 		"        nodeSelectorTerms:\n        - matchExpressions:\n"
 		"          - {key: disk, operator: In, values: [ssd]}\n",
