@@ -264,7 +264,16 @@ void pl_pod_bind_spec(pl_pod *p)
 	p->ns = p->m->metadata->namespace_ && *p->m->metadata->namespace_ ? p->m->metadata->namespace_
 	                                                                 : "default";
 	p->name = p->m->metadata->name;
-	p->uid = p->m->metadata->uid ? p->m->metadata->uid : "";
+	bool has_uid = p->m->metadata->uid && *p->m->metadata->uid;
+	p->uid = has_uid ? p->m->metadata->uid : p->uid_buf;
+	if (!has_uid) {
+		/* Like a static pod's UID: derived from what names the pod. */
+		uint64_t a = hash_str(p->ns) * 31 + hash_str(p->name), b = hash_str(p->name) ^ (a >> 7);
+		snprintf(p->uid_buf, sizeof p->uid_buf, "%08x-%04x-%04x-%04x-%012llx",
+		         (unsigned int)(a >> 32), (unsigned int)(a >> 16) & 0xffffu,
+		         ((unsigned int)a & 0x0fffu) | 0x4000u, ((unsigned int)(b >> 48) & 0x3fffu) | 0x8000u,
+		         (unsigned long long)(b & 0xffffffffffffull));
+	}
 	p->st.n_readiness_gates = 0;
 	p->st.readiness_gates = NULL;
 }
@@ -288,7 +297,6 @@ int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out)
 	p->st.regular = pl_calloc(a, nr, sizeof *p->st.regular);
 	p->ns = ns_or_default(m->metadata->namespace_);
 	p->name = m->metadata->name;
-	p->uid = m->metadata->uid ? m->metadata->uid : "";
 	size_t kl = strlen(p->ns) + strlen(p->name) + 2;
 	p->key = pl_malloc(a, kl);
 	if (!p->c || (ni && !p->st.init) || !p->st.regular || !p->key) {

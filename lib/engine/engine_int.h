@@ -150,6 +150,7 @@ typedef struct pl_pod {
 	const pl_pod_model *m;
 	const char *ns, *name, *uid; /* borrowed from the model ("default", "" fallbacks) */
 	char *key;                /* "ns/name", owned */
+	char uid_buf[40];         /* generated UID when metadata.uid is unset */
 	uint32_t slot;
 	uint8_t state;            /* pl_pstate */
 	uint8_t sb;               /* pl_sb */

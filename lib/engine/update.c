@@ -59,7 +59,8 @@ int podlife_engine_update_pod(podlife_engine *e, podlife_pod *pod, podlife_error
 	if (!p)
 		return PODLIFE_ENOTFOUND;
 	const pl_pod_spec *os = p->m->spec, *ns = nm->spec;
-	if (nm->metadata->uid && *p->uid && strcmp(nm->metadata->uid, p->uid) != 0)
+	const char *ouid = p->m->metadata->uid;
+	if (nm->metadata->uid && ouid && strcmp(nm->metadata->uid, ouid) != 0)
 		return reject(e, err, p->name, "metadata.uid: Invalid value: field is immutable");
 
 	/* activeDeadlineSeconds */
