@@ -7,6 +7,7 @@
 #include "podlife/clock.h"
 
 #include "../common/common.h"
+#include "engine_int.h"
 
 static int64_t real_now(void *ud)
 {
@@ -85,6 +86,11 @@ void podlife_simclock_free(podlife_simclock *sc)
 const podlife_clock *podlife_simclock_clock(podlife_simclock *sc)
 {
 	return sc ? &sc->vt : NULL;
+}
+
+podlife_simclock *pl_simclock_of(const podlife_clock *c)
+{
+	return c && c->now_ms == sim_now ? (podlife_simclock *)c->ud : NULL;
 }
 
 int64_t podlife_simclock_now(const podlife_simclock *sc)

@@ -218,6 +218,9 @@ struct podlife_engine {
 	char *scratch;
 };
 
+/* clock.c: the simulated clock behind a vtable, or NULL */
+podlife_simclock *pl_simclock_of(const podlife_clock *c);
+
 /* engine.c */
 pl_ms pl_eng_now(podlife_engine *e);
 pl_pod *pl_eng_find(const podlife_engine *e, const char *ns, const char *name);
