@@ -268,6 +268,90 @@ static bool is_http_header_name(const char *s)
 	return true;
 }
 
+/* ---- a string map, so duplicate checks stay linear on hostile lists ----------------- */
+
+typedef struct smap {
+	const char **keys; /* borrowed */
+	const void **vals;
+	size_t cap, n;
+} smap;
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t smap_slot(const smap *m, const char *k)
+{
+	size_t i = (size_t)(str_hash(k) & (m->cap - 1));
+	while (m->keys[i] && strcmp(m->keys[i], k) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static bool smap_get(const smap *m, const char *k, const void **val)
+{
+	if (!m->cap)
+		return false;
+	size_t i = smap_slot(m, k);
+	if (!m->keys[i])
+		return false;
+	if (val)
+		*val = m->vals[i];
+	return true;
+}
+
+static bool smap_has(const smap *m, const char *k)
+{
+	return smap_get(m, k, NULL);
+}
+
+/* Inserts or replaces (the last value wins, as in a Go map).  On OOM the
+ * entry is dropped. */
+static void smap_put(smap *m, const char *k, const void *val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		const char **keys = pl_calloc(pl_alloc_default(), cap, sizeof(*keys));
+		const void **vals = pl_calloc(pl_alloc_default(), cap, sizeof(*vals));
+		if (!keys || !vals) {
+			pl_free(pl_alloc_default(), (void *)keys);
+			pl_free(pl_alloc_default(), (void *)vals);
+			return;
+		}
+		smap old = *m;
+		m->keys = keys;
+		m->vals = vals;
+		m->cap = cap;
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i]) {
+				size_t j = smap_slot(m, old.keys[i]);
+				m->keys[j] = old.keys[i];
+				m->vals[j] = old.vals[i];
+				m->n++;
+			}
+		pl_free(pl_alloc_default(), (void *)old.keys);
+		pl_free(pl_alloc_default(), (void *)old.vals);
+	}
+	size_t i = smap_slot(m, k);
+	if (!m->keys[i]) {
+		m->keys[i] = k;
+		m->n++;
+	}
+	m->vals[i] = val;
+}
+
+static void smap_free(smap *m)
+{
+	pl_free(pl_alloc_default(), (void *)m->keys);
+	pl_free(pl_alloc_default(), (void *)m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
 static bool node_set(const pl_node *n);
 static pl_pos node_pos(const pl_node *n, pl_pos fallback);
 static const char *node_str(const pl_node *map, const char *key);
@@ -280,8 +364,7 @@ typedef struct vctx {
 	const pl_pod_model *m;
 	const pl_pod_spec *spec;
 	pl_buf path;
-	const pl_volume **vols; /* volumes that passed validation (by name) */
-	size_t nvols;
+	smap vols; /* name -> pl_volume, the volumes that passed validation */
 	bool grace_set;
 	int64_t grace;
 } vctx;
@@ -697,6 +780,9 @@ static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requ
                                pl_pos limits_pos, pl_pos requests_pos)
 {
 	bool lim_cm = false, req_cm = false, lim_hp = false, req_hp = false;
+	smap lims = {0};
+	for (size_t i = 0; i < limits->n; i++)
+		smap_put(&lims, S(limits->v[i].key), S(limits->v[i].value));
 	for (size_t i = 0; i < limits->n; i++) {
 		const pl_kv *kv = &limits->v[i];
 		const char *r = S(kv->key);
@@ -723,8 +809,8 @@ static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requ
 		if (ok)
 			validate_quantity_value(v, r, S(kv->value), &q, kv->vpos);
 		pop(v, mark);
-		const pl_kv *lkv = NULL;
-		const char *lim = map_get(limits, r, &lkv);
+		const void *limv = NULL;
+		const char *lim = smap_get(&lims, r, &limv) ? limv : NULL;
 		pl_quantity lq;
 		const char *err;
 		if (lim) {
@@ -760,6 +846,7 @@ static void validate_resources(vctx *v, const pl_map *limits, const pl_map *requ
 	}
 	if (!lim_cm && !req_cm && (req_hp || lim_hp))
 		forbid(v, "", "HugePages require cpu or memory", limits_pos);
+	smap_free(&lims);
 }
 
 /* ---- paths -------------------------------------------------------------------------- */
@@ -971,27 +1058,21 @@ static void validate_volumes(vctx *v, const pl_list *vols)
 			inv_msgs(v, ".name", vol->name, ms, PL_POS(vol, name));
 			nerr += (size_t)ms.n;
 		}
-		bool dup = false;
-		for (size_t j = 0; j < v->nvols; j++)
-			if (pl_streq(v->vols[j]->name, S(vol->name)))
-				dup = true;
-		if (dup) {
+		if (smap_has(&v->vols, S(vol->name))) {
 			e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, S(vol->name), NULL,
 			      PL_POS(vol, name));
 			nerr++;
 		}
-		if (nerr == 0 && v->vols)
-			v->vols[v->nvols++] = vol;
+		if (nerr == 0)
+			smap_put(&v->vols, S(vol->name), vol);
 		pop(v, mark);
 	}
 }
 
 static const pl_volume *find_volume(vctx *v, const char *name)
 {
-	for (size_t j = 0; j < v->nvols; j++)
-		if (pl_streq(v->vols[j]->name, name))
-			return v->vols[j];
-	return NULL;
+	const void *vol = NULL;
+	return smap_get(&v->vols, name, &vol) ? vol : NULL;
 }
 
 /* ---- containers ------------------------------------------------------------------------ */
@@ -1000,6 +1081,7 @@ static const char *const protocols[] = {"SCTP", "TCP", "UDP", NULL};
 
 static void validate_ports(vctx *v, const pl_list *ports)
 {
+	smap names = {0};
 	for (size_t i = 0; i < ports->n; i++) {
 		const pl_port *pt = PL_ITEM(*ports, pl_port, i);
 		size_t mark = push(v, ".ports[%zu]", i);
@@ -1007,16 +1089,10 @@ static void validate_ports(vctx *v, const pl_list *ports)
 			msgs ms = is_port_name(pt->name);
 			if (ms.n) {
 				inv_msgs(v, ".name", pt->name, ms, PL_POS(pt, name));
+			} else if (smap_has(&names, pt->name)) {
+				e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, pt->name, NULL, PL_POS(pt, name));
 			} else {
-				bool dup = false;
-				for (size_t j = 0; j < i; j++) {
-					const pl_port *o = PL_ITEM(*ports, pl_port, j);
-					if (pl_streq(o->name, pt->name) && is_port_name(o->name).n == 0)
-						dup = true;
-				}
-				if (dup)
-					e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, pt->name, NULL,
-					      PL_POS(pt, name));
+				smap_put(&names, pt->name, NULL);
 			}
 		}
 		if (pt->container_port == 0)
@@ -1032,6 +1108,7 @@ static void validate_ports(vctx *v, const pl_list *ports)
 			not_supported(v, ".protocol", pt->protocol, protocols, PL_POS(pt, protocol));
 		pop(v, mark);
 	}
+	smap_free(&names);
 }
 
 static const char *const env_field_paths[] = {
@@ -1262,32 +1339,30 @@ static void validate_env_from(vctx *v, const pl_list *ef)
 	}
 }
 
-/* GetVolumeDeviceMap: the device path of the last device named name. */
-static const char *device_path_of(const pl_container *c, const char *name)
+/* GetVolumeDeviceMap / GetVolumeMountMap: name -> path (last wins), and
+ * the set of the paths kept. */
+static void device_maps(const pl_container *c, smap *names, smap *paths)
 {
 	const pl_node *devs = c->volume_devices;
-	const char *found = NULL;
 	if (!devs || devs->kind != PL_N_SEQ)
-		return NULL;
+		return;
 	for (size_t i = 0; i < devs->n; i++)
-		if (!strcmp(node_str(devs->u.items[i], "name"), name))
-			found = node_str(devs->u.items[i], "devicePath");
-	return found;
+		smap_put(names, node_str(devs->u.items[i], "name"),
+		         node_str(devs->u.items[i], "devicePath"));
+	for (size_t i = 0; i < names->cap; i++)
+		if (names->keys[i])
+			smap_put(paths, names->vals[i], NULL);
 }
 
-static bool device_path_used(const pl_container *c, const char *path)
+static void mount_maps(const pl_container *c, smap *names, smap *paths)
 {
-	const pl_node *devs = c->volume_devices;
-	if (!devs || devs->kind != PL_N_SEQ)
-		return false;
-	for (size_t i = 0; i < devs->n; i++) {
-		const char *name = node_str(devs->u.items[i], "name");
-		/* only the path kept for each name counts, as in the Go map */
-		const char *p = device_path_of(c, name);
-		if (p && !strcmp(p, path))
-			return true;
+	for (size_t i = 0; i < c->volume_mounts.n; i++) {
+		const pl_volume_mount *mt = PL_ITEM(c->volume_mounts, pl_volume_mount, i);
+		smap_put(names, S(mt->name), S(mt->mount_path));
 	}
-	return false;
+	for (size_t i = 0; i < names->cap; i++)
+		if (names->keys[i])
+			smap_put(paths, names->vals[i], NULL);
 }
 
 /* ValidateVolumeDevices */
@@ -1297,6 +1372,8 @@ static void validate_volume_devices(vctx *v, const pl_container *c)
 	if (!devs || devs->kind != PL_N_SEQ)
 		return;
 	pl_pos where = PL_POS(c, volume_devices);
+	smap seen_names = {0}, seen_paths = {0}, mnames = {0}, mpaths = {0};
+	mount_maps(c, &mnames, &mpaths);
 	for (size_t i = 0; i < devs->n; i++) {
 		const pl_node *d = devs->u.items[i];
 		const char *name = node_str(d, "name");
@@ -1308,16 +1385,8 @@ static void validate_volume_devices(vctx *v, const pl_container *c)
 		size_t mark = push(v, ".volumeDevices[%zu]", i);
 		if (!*name)
 			req(v, ".name", "", np);
-		bool dup_name = false, dup_path = false;
-		for (size_t j = 0; j < i; j++) {
-			const char *on = node_str(devs->u.items[j], "name");
-			const char *op = node_str(devs->u.items[j], "devicePath");
-			if (*on && !strcmp(on, name))
-				dup_name = true;
-			if (!strcmp(op, path) && !has_backsteps(op))
-				dup_path = true;
-		}
-		if (dup_name)
+		bool dup_path = smap_has(&seen_paths, path);
+		if (smap_has(&seen_names, name))
 			inv_s(v, ".name", name, "must be unique", np);
 		if (vol && !pvc)
 			inv_s(v, ".name", name,
@@ -1331,23 +1400,20 @@ static void validate_volume_devices(vctx *v, const pl_container *c)
 			inv_s(v, ".devicePath", path, "must be unique", pp);
 		if (*path && has_backsteps(path))
 			inv_s(v, ".devicePath", path, "can not contain backsteps ('..')", pp);
-		for (size_t j = 0; j < c->volume_mounts.n; j++) {
-			const pl_volume_mount *mt = PL_ITEM(c->volume_mounts, pl_volume_mount, j);
-			if (pl_streq(S(mt->name), name)) {
-				inv_s(v, ".name", name, "must not already exist in volumeMounts", np);
-				break;
-			}
-		}
-		for (size_t j = 0; j < c->volume_mounts.n; j++) {
-			const pl_volume_mount *mt = PL_ITEM(c->volume_mounts, pl_volume_mount, j);
-			if (pl_streq(S(mt->mount_path), path)) {
-				inv_s(v, ".devicePath", path, "must not already exist as a path in volumeMounts",
-				      pp);
-				break;
-			}
-		}
+		else
+			smap_put(&seen_paths, path, NULL);
+		if (smap_has(&mnames, name))
+			inv_s(v, ".name", name, "must not already exist in volumeMounts", np);
+		if (smap_has(&mpaths, path))
+			inv_s(v, ".devicePath", path, "must not already exist as a path in volumeMounts", pp);
+		if (*name)
+			smap_put(&seen_names, name, NULL);
 		pop(v, mark);
 	}
+	smap_free(&seen_names);
+	smap_free(&seen_paths);
+	smap_free(&mnames);
+	smap_free(&mpaths);
 }
 
 static const char *const propagations[] = {"Bidirectional", "HostToContainer", "None", NULL};
@@ -1357,6 +1423,8 @@ static const char *const rro_values[] = {"Disabled", "Enabled", "IfPossible", NU
 static void validate_mounts(vctx *v, const pl_container *c)
 {
 	const pl_list *mounts = &c->volume_mounts;
+	smap seen = {0}, dnames = {0}, dpaths = {0};
+	device_maps(c, &dnames, &dpaths);
 	for (size_t i = 0; i < mounts->n; i++) {
 		const pl_volume_mount *mt = PL_ITEM(*mounts, pl_volume_mount, i);
 		size_t mark = push(v, ".volumeMounts[%zu]", i);
@@ -1368,15 +1436,12 @@ static void validate_mounts(vctx *v, const pl_container *c)
 			e_str(v, ".name", PODLIFE_ERRTYPE_NOT_FOUND, S(mt->name), NULL, np);
 		if (empty(mt->mount_path))
 			req(v, ".mountPath", "", pp);
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(S(PL_ITEM(*mounts, pl_volume_mount, j)->mount_path), S(mt->mount_path)))
-				dup = true;
-		if (dup)
+		if (smap_has(&seen, S(mt->mount_path)))
 			inv_s(v, ".mountPath", S(mt->mount_path), "must be unique", pp);
-		if (device_path_of(c, S(mt->name)))
+		smap_put(&seen, S(mt->mount_path), NULL);
+		if (smap_has(&dnames, S(mt->name)))
 			inv_s(v, ".name", S(mt->name), "must not already exist in volumeDevices", np);
-		if (device_path_used(c, S(mt->mount_path)))
+		if (smap_has(&dpaths, S(mt->mount_path)))
 			inv_s(v, ".mountPath", S(mt->mount_path),
 			      "must not already exist as a path in volumeDevices", pp);
 		if (vol && vol->other[25] && vol->other[25]->kind != PL_N_NULL) {
@@ -1431,6 +1496,9 @@ static void validate_mounts(vctx *v, const pl_container *c)
 		}
 		pop(v, m2);
 	}
+	smap_free(&seen);
+	smap_free(&dnames);
+	smap_free(&dpaths);
 }
 
 static const char *const pull_policies[] = {"Always", "IfNotPresent", "Never", NULL};
@@ -1547,18 +1615,18 @@ static void validate_resize_policy(vctx *v, const pl_container *c)
 		return;
 	pl_pos where = PL_POS(c, resize_policy);
 	size_t mark = push(v, ".resizePolicy");
+	smap names = {0};
 	for (size_t i = 0; i < list->n; i++) {
 		const pl_node *it = list->u.items[i];
 		const char *name = node_str(it, "resourceName");
 		const char *rp = node_str(it, "restartPolicy");
 		pl_pos ip = node_pos(it, where);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(node_str(list->u.items[j], "resourceName"), name)) {
-				char child[32];
-				snprintf(child, sizeof(child), "[%zu]", i);
-				e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, ip);
-				break;
-			}
+		if (smap_has(&names, name)) {
+			char child[32];
+			snprintf(child, sizeof(child), "[%zu]", i);
+			e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, ip);
+		}
+		smap_put(&names, name, NULL);
 		if (!*name)
 			req(v, "", "", ip);
 		else if (!in_list(name, resize_resources))
@@ -1570,6 +1638,7 @@ static void validate_resize_policy(vctx *v, const pl_container *c)
 		if (v->spec && pl_streq(v->spec->restart_policy, "Never") && strcmp(rp, "NotRequired") != 0)
 			inv_s(v, "", rp, "must be 'NotRequired' when `restartPolicy` is 'Never'", ip);
 	}
+	smap_free(&names);
 	pop(v, mark);
 }
 
@@ -1820,10 +1889,11 @@ static void host_port_conflicts(vctx *v, const pl_list *ctrs, size_t from, size_
 		cap += PL_ITEM(*ctrs, pl_container, c)->ports.n;
 	if (cap == 0)
 		return;
-	char **seen = pl_calloc(pl_alloc_default(), cap, sizeof(char *));
-	if (!seen)
+	char **keys = pl_calloc(pl_alloc_default(), cap, sizeof(char *));
+	if (!keys)
 		return;
 	size_t n = 0;
+	smap seen = {0};
 	for (size_t c = from; c < to; c++) {
 		const pl_container *ct = PL_ITEM(*ctrs, pl_container, c);
 		for (size_t i = 0; i < ct->ports.n; i++) {
@@ -1837,23 +1907,20 @@ static void host_port_conflicts(vctx *v, const pl_list *ctrs, size_t from, size_
 			char *k = pl_buf_take(&b);
 			if (!k)
 				continue;
-			bool dup = false;
-			for (size_t j = 0; j < n; j++)
-				if (!strcmp(seen[j], k))
-					dup = true;
-			if (dup) {
+			keys[n++] = k;
+			if (smap_has(&seen, k)) {
 				size_t mark = push(v, "[%zu].ports[%zu]", c, i);
 				e_str(v, ".hostPort", PODLIFE_ERRTYPE_DUPLICATE, k, NULL, PL_POS(pt, host_port));
 				pop(v, mark);
-				pl_free(pl_alloc_default(), k);
 			} else {
-				seen[n++] = k;
+				smap_put(&seen, k, NULL);
 			}
 		}
 	}
+	smap_free(&seen);
 	for (size_t j = 0; j < n; j++)
-		pl_free(pl_alloc_default(), seen[j]);
-	pl_free(pl_alloc_default(), seen);
+		pl_free(pl_alloc_default(), keys[j]);
+	pl_free(pl_alloc_default(), keys);
 }
 
 static void validate_containers(vctx *v, const pl_list *ctrs)
@@ -1864,16 +1931,15 @@ static void validate_containers(vctx *v, const pl_list *ctrs)
 		pop(v, mark);
 		return;
 	}
+	smap names = {0};
 	for (size_t i = 0; i < ctrs->n; i++) {
 		const pl_container *c = PL_ITEM(*ctrs, pl_container, i);
 		size_t m2 = push(v, "[%zu]", i);
 		validate_container_common(v, c);
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			if (pl_streq(S(PL_ITEM(*ctrs, pl_container, j)->name), S(c->name)))
-				dup = true;
-		if (dup)
+		if (smap_has(&names, S(c->name)))
 			e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, S(c->name), NULL, PL_POS(c, name));
+		else
+			smap_put(&names, S(c->name), NULL);
 		if (c->lifecycle)
 			validate_lifecycle(v, c->lifecycle);
 		validate_probe(v, ".livenessProbe", c->liveness_probe, PROBE_LIVENESS);
@@ -1886,6 +1952,7 @@ static void validate_containers(vctx *v, const pl_list *ctrs)
 			       PL_POS(c, restart_policy));
 		pop(v, m2);
 	}
+	smap_free(&names);
 	host_port_conflicts(v, ctrs, 0, ctrs->n);
 	pop(v, mark);
 }
@@ -1895,6 +1962,9 @@ static const char *const always_only[] = {"Always", NULL};
 static void validate_init_containers(vctx *v, const pl_list *inits, const pl_list *regular)
 {
 	size_t mark = push(v, ".initContainers");
+	smap names = {0};
+	for (size_t j = 0; j < regular->n; j++)
+		smap_put(&names, S(PL_ITEM(*regular, pl_container, j)->name), NULL);
 	for (size_t i = 0; i < inits->n; i++) {
 		const pl_container *c = PL_ITEM(*inits, pl_container, i);
 		size_t m2 = push(v, "[%zu]", i);
@@ -1909,17 +1979,10 @@ static void validate_init_containers(vctx *v, const pl_list *inits, const pl_lis
 			restart_always = !strcmp(c->restart_policy, "Always");
 		}
 		/* unique across regular and earlier init containers */
-		bool dup = false;
-		for (size_t j = 0; j < regular->n; j++)
-			if (pl_streq(S(PL_ITEM(*regular, pl_container, j)->name), S(c->name)))
-				dup = true;
-		for (size_t j = 0; j < i; j++) {
-			const char *o = S(PL_ITEM(*inits, pl_container, j)->name);
-			if (*o && pl_streq(o, S(c->name)))
-				dup = true;
-		}
-		if (dup)
+		if (smap_has(&names, S(c->name)))
 			e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, S(c->name), NULL, PL_POS(c, name));
+		else if (!empty(c->name))
+			smap_put(&names, c->name, NULL);
 		pop(v, m2);
 		host_port_conflicts(v, inits, i, i + 1);
 		m2 = push(v, "[%zu]", i);
@@ -1941,6 +2004,7 @@ static void validate_init_containers(vctx *v, const pl_list *inits, const pl_lis
 		}
 		pop(v, m2);
 	}
+	smap_free(&names);
 	pop(v, mark);
 }
 
@@ -2007,13 +2071,12 @@ static void validate_pod_secctx(vctx *v, const pl_pod_spec *spec)
 		emit(v, ".shareProcessNamespace", PODLIFE_ERRTYPE_INVALID, "true",
 		     "ShareProcessNamespace and HostPID cannot both be enabled",
 		     PL_POS(spec, share_process_namespace));
+	smap sysctl_names = {0};
 	for (size_t i = 0; i < sc->sysctls.n; i++) {
 		const pl_sysctl *s = PL_ITEM(sc->sysctls, pl_sysctl, i);
 		size_t m2 = push(v, ".sysctls[%zu]", i);
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			if (pl_streq(PL_ITEM(sc->sysctls, pl_sysctl, j)->name, S(s->name)))
-				dup = true;
+		bool dup = smap_has(&sysctl_names, S(s->name));
+		smap_put(&sysctl_names, S(s->name), NULL);
 		if (empty(s->name))
 			req(v, ".name", "", PL_POS(s, name));
 		else if (!sysctl_name_ok(s->name))
@@ -2025,6 +2088,7 @@ static void validate_pod_secctx(vctx *v, const pl_pod_spec *spec)
 			e_str(v, ".name", PODLIFE_ERRTYPE_DUPLICATE, s->name, NULL, PL_POS(s, name));
 		pop(v, m2);
 	}
+	smap_free(&sysctl_names);
 	if (sc->fs_group_change_policy && !in_list(sc->fs_group_change_policy, fsgroup_policies))
 		not_supported(v, ".fsGroupChangePolicy", sc->fs_group_change_policy, fsgroup_policies,
 		              PL_POS(sc, fs_group_change_policy));
@@ -2309,18 +2373,18 @@ static void validate_scheduling_gates(vctx *v, const pl_node *gates, pl_pos wher
 {
 	if (!gates || gates->kind != PL_N_SEQ)
 		return;
+	smap seen = {0};
 	for (size_t i = 0; i < gates->n; i++) {
 		const char *name = node_str(gates->u.items[i], "name");
 		pl_pos p = node_pos(gates->u.items[i], where);
 		char child[48];
 		snprintf(child, sizeof(child), ".schedulingGates[%zu]", i);
 		inv_msgs(v, child, name, is_qualified_name(name), p);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(node_str(gates->u.items[j], "name"), name)) {
-				e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, p);
-				break;
-			}
+		if (smap_has(&seen, name))
+			e_str(v, child, PODLIFE_ERRTYPE_DUPLICATE, name, NULL, p);
+		smap_put(&seen, name, NULL);
 	}
+	smap_free(&seen);
 }
 
 static const char *const when_unsatisfiable[] = {"DoNotSchedule", "ScheduleAnyway", NULL};
@@ -2328,8 +2392,27 @@ static const char *const when_unsatisfiable[] = {"DoNotSchedule", "ScheduleAnywa
 /* validateTopologySpreadConstraints (label selectors are not checked) */
 static void validate_topology_spread(vctx *v, const pl_node *list, pl_pos where)
 {
-	if (!list || list->kind != PL_N_SEQ)
+	if (!list || list->kind != PL_N_SEQ || list->n == 0)
 		return;
+	/* ValidateSpreadConstraintNotRepeat: is {topologyKey, whenUnsatisfiable}
+	 * repeated by a later constraint?  Found in one pass from the end. */
+	char **pairs = pl_calloc(pl_alloc_default(), list->n, sizeof(char *));
+	bool *repeated = pl_calloc(pl_alloc_default(), list->n, sizeof(bool));
+	if (pairs && repeated) {
+		smap later = {0};
+		for (size_t i = list->n; i-- > 0;) {
+			pl_buf b;
+			pl_buf_init(&b, pl_alloc_default());
+			pl_buf_printf(&b, "%s\x1f%s", node_str(list->u.items[i], "topologyKey"),
+			              node_str(list->u.items[i], "whenUnsatisfiable"));
+			pairs[i] = pl_buf_take(&b);
+			if (!pairs[i])
+				continue;
+			repeated[i] = smap_has(&later, pairs[i]);
+			smap_put(&later, pairs[i], NULL);
+		}
+		smap_free(&later);
+	}
 	for (size_t i = 0; i < list->n; i++) {
 		const pl_node *c = list->u.items[i];
 		if (!c || c->kind != PL_N_MAP)
@@ -2348,18 +2431,13 @@ static void validate_topology_spread(vctx *v, const pl_node *list, pl_pos where)
 		if (!in_list(wu, when_unsatisfiable))
 			not_supported(v, ".whenUnsatisfiable", wu, when_unsatisfiable,
 			              node_pos(pl_node_get(c, "whenUnsatisfiable"), cp));
-		for (size_t j = i + 1; j < list->n; j++) {
-			const pl_node *o = list->u.items[j];
-			if (!strcmp(node_str(o, "topologyKey"), key) &&
-			    !strcmp(node_str(o, "whenUnsatisfiable"), wu)) {
-				pl_buf b;
-				pl_buf_init(&b, pl_alloc_default());
-				pl_buf_printf(&b, "{%s, %s}", key, wu);
-				e_str(v, ".{topologyKey, whenUnsatisfiable}", PODLIFE_ERRTYPE_DUPLICATE,
-				      pl_buf_cstr(&b), NULL, cp);
-				pl_buf_free(&b);
-				break;
-			}
+		if (repeated && pairs && repeated[i]) {
+			pl_buf b;
+			pl_buf_init(&b, pl_alloc_default());
+			pl_buf_printf(&b, "{%s, %s}", key, wu);
+			e_str(v, ".{topologyKey, whenUnsatisfiable}", PODLIFE_ERRTYPE_DUPLICATE,
+			      pl_buf_cstr(&b), NULL, cp);
+			pl_buf_free(&b);
 		}
 		const pl_node *md = pl_node_get(c, "minDomains");
 		if (node_set(md)) {
@@ -2376,6 +2454,11 @@ static void validate_topology_spread(vctx *v, const pl_node *list, pl_pos where)
 		}
 		pop(v, mark);
 	}
+	if (pairs)
+		for (size_t i = 0; i < list->n; i++)
+			pl_free(pl_alloc_default(), pairs[i]);
+	pl_free(pl_alloc_default(), pairs);
+	pl_free(pl_alloc_default(), repeated);
 }
 
 /* ValidateHostAliases */
@@ -2699,14 +2782,13 @@ static void warn_container(vctx *v, const pl_container *c)
 			}
 	}
 	/* duplicate env names that drop an earlier definition */
-	for (size_t i = 1; i < c->env.n; i++) {
+	smap names = {0};
+	for (size_t i = 0; i < c->env.n; i++) {
 		const pl_env *e = PL_ITEM(c->env, pl_env, i);
-		bool seen = false;
-		for (size_t j = 0; j < i; j++)
-			if (pl_streq(S(PL_ITEM(c->env, pl_env, j)->name), S(e->name)))
-				seen = true;
-		if (!seen)
+		if (!smap_has(&names, S(e->name))) {
+			smap_put(&names, S(e->name), NULL);
 			continue;
+		}
 		char ref[300];
 		snprintf(ref, sizeof(ref), "$(%s)", S(e->name));
 		bool bad = e->value_from != NULL || pl_streq(S(e->value), ref) ||
@@ -2723,6 +2805,7 @@ static void warn_container(vctx *v, const pl_container *c)
 			pl_buf_free(&qb);
 		}
 	}
+	smap_free(&names);
 }
 
 static void warnings(vctx *v)
@@ -2791,8 +2874,6 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 	v.tmpl = o && o->is_template;
 	pl_buf_init(&v.path, pl_alloc_default());
 	pl_buf_puts(&v.path, o && o->prefix ? o->prefix : "");
-	if (v.spec && v.spec->volumes.n)
-		v.vols = pl_calloc(pl_alloc_default(), v.spec->volumes.n, sizeof(*v.vols));
 	if (v.spec && PL_HAS(v.spec, termination_grace_period_seconds)) {
 		v.grace_set = true;
 		v.grace = v.spec->termination_grace_period_seconds;
@@ -2837,6 +2918,6 @@ void pl_validate_pod(const pl_pod_model *m, const pl_validate_opts *o, podlife_d
 	}
 	pop(&v, base);
 	warnings(&v);
-	pl_free(pl_alloc_default(), v.vols);
+	smap_free(&v.vols);
 	pl_buf_free(&v.path);
 }

@@ -329,6 +329,14 @@ static const vcase cases[] = {
 	 "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero"},
 	{"topology whenUnsatisfiable", POD("  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: Never}\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"Never\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\""},
+	{"topology repeated", POD("  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n  - {maxSkew: 2, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: \"{zone, DoNotSchedule}\""},
+	{"sysctl duplicate", POD("  securityContext:\n    sysctls: [{name: kernel.shm_rmid_forced, value: \"1\"}, {name: kernel.shm_rmid_forced, value: \"0\"}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.securityContext.sysctls[1].name: Duplicate value: \"kernel.shm_rmid_forced\""},
+	{"resizePolicy duplicate", CTR("    resizePolicy:\n    - {resourceName: cpu, restartPolicy: NotRequired}\n    - {resourceName: cpu, restartPolicy: NotRequired}\n"),
+	 "spec.containers[0].resizePolicy[1]: Duplicate value: \"cpu\""},
+	{"volumeDevice path unique", POD("  volumes:\n  - {name: a, persistentVolumeClaim: {claimName: a}}\n  - {name: b, persistentVolumeClaim: {claimName: b}}\n  containers:\n  - name: c\n    image: nginx\n    volumeDevices:\n    - {name: a, devicePath: /dev/x}\n    - {name: b, devicePath: /dev/x}\n"),
+	 "spec.containers[0].volumeDevices[1].devicePath: Invalid value: \"/dev/x\": must be unique"},
 	{"hostAliases ip", POD("  hostAliases: [{ip: 300.1.1.1, hostnames: [a.example]}]\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.hostAliases[0].ip: Invalid value: \"300.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"},
 	{"hostAliases hostname", POD("  hostAliases: [{ip: 10.0.0.1, hostnames: [A_B]}]\n  containers:\n  - {name: c, image: nginx}\n"),
@@ -503,6 +511,30 @@ static void test_all_messages(void)
 	podlife_diag_free(d);
 }
 
+/* Duplicate checks stay linear: a long list of repeated names is fine. */
+static void test_long_lists(void)
+{
+	size_t n = 20000;
+	char *yaml = malloc(128 * n + 512);
+	REQUIRE(yaml);
+	size_t at = (size_t)sprintf(yaml, "%s", CTR("    env:\n"));
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)sprintf(yaml + at, "    - {name: E%zu, value: x}\n", i % 100);
+	at += (size_t)sprintf(yaml + at, "    ports:\n");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)sprintf(yaml + at, "    - {containerPort: %zu, hostPort: %zu}\n", i % 60000 + 1,
+		                      i % 60000 + 1);
+	podlife_diag *d = NULL;
+	CHECK_INT(parse(yaml, &d), PODLIFE_OK);
+	size_t warnings = 0;
+	for (size_t i = 0; i < podlife_diag_count(d); i++)
+		if (podlife_error_severity(podlife_diag_get(d, i)) == PODLIFE_SEVERITY_WARNING)
+			warnings++;
+	CHECK_INT(warnings, n - 100); /* every repeated env name hides an earlier one */
+	podlife_diag_free(d);
+	free(yaml);
+}
+
 /* Annotations may total 256 KiB. */
 static void test_annotation_size(void)
 {
@@ -590,6 +622,7 @@ int main(void)
 	RUN(test_order);
 	RUN(test_all_messages);
 	RUN(test_annotation_size);
+	RUN(test_long_lists);
 	RUN(test_template);
 	RUN(test_warnings);
 	DONE();
