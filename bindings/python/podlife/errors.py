@@ -11,6 +11,8 @@ are issued as Python warnings of category :class:`PodlifeWarning`.
 from __future__ import annotations
 
 import enum
+import os
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Type
@@ -338,11 +340,28 @@ class PodlifeWarning(UserWarning):
         super().__init__(str(diagnostic))
 
 
-def emit_warnings(diags: Sequence[FieldError], stacklevel: int = 3) -> None:
-    """Issues a :class:`PodlifeWarning` for every warning in ``diags``."""
+_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _caller_stacklevel() -> int:
+    """The stacklevel that names the first frame outside this package."""
+    level = 1
+    f = sys._getframe(1)
+    while f is not None and os.path.dirname(os.path.abspath(f.f_code.co_filename)) == _PKG_DIR:
+        f = f.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def emit_warnings(diags: Sequence[FieldError]) -> None:
+    """Issues a :class:`PodlifeWarning` for every warning in ``diags``,
+    attributed to the caller's line outside the package."""
+    level = None
     for d in diags:
         if d.severity == Severity.WARNING:
-            warnings.warn(PodlifeWarning(d), stacklevel=stacklevel)
+            if level is None:
+                level = _caller_stacklevel()
+            warnings.warn(PodlifeWarning(d), stacklevel=level)
 
 
 __all__ = [

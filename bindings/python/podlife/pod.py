@@ -116,7 +116,17 @@ _attr_cache: Dict[Tuple[str, str], str] = {}
 
 
 class _Node:
-    """Common base of the views: a path inside a pod."""
+    """Common base of the views: a path inside a pod.
+
+    The helpers of a view have names that no Kubernetes field has
+    (``path_in_pod``, ``pod``, ``keys``, ``get``, ``entries``,
+    ``to_python``, ``is_defaulted``, ``position``), so that every field
+    stays reachable as an attribute: a field such as ``items`` or
+    ``path`` is never shadowed.  Views are read-only mappings in
+    behaviour (``dict(view)`` works) but do not inherit
+    :class:`collections.abc.Mapping`, whose ``items``/``values`` methods
+    would hide fields of those names.
+    """
 
     __slots__ = ("_pod", "_path", "__weakref__")
 
@@ -125,7 +135,7 @@ class _Node:
         self._path = path
 
     @property
-    def path(self) -> str:
+    def path_in_pod(self) -> str:
         """The Kubernetes field path of this value ("spec.containers[0]")."""
         return self._path
 
@@ -141,7 +151,7 @@ class _Node:
 
     def position(self, field: Optional[str] = None) -> Optional[Tuple[int, int]]:
         """1-based (line, column) in the source of this value (or of
-        ``field``), None when not from a file."""
+        ``field``), None when unknown; see :meth:`Pod.position`."""
         return self._pod.position(self._sub(field))
 
     def _sub(self, field: Optional[str]) -> str:
@@ -156,7 +166,7 @@ class _Node:
         raise NotImplementedError
 
 
-class _MappingNode(_Node, Mapping):
+class _MappingNode(_Node):
     """A value with string keys (a typed object or a map)."""
 
     __slots__ = ()
@@ -178,6 +188,23 @@ class _MappingNode(_Node, Mapping):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys())
+
+    def keys(self) -> List[str]:
+        """Names of the fields that are set (maps: the keys), in order."""
+        return self._keys()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key`` (Kubernetes name), ``default`` when unset."""
+        try:
+            v = self[key]
+        except KeyError:
+            return default
+        return default if v is None else v
+
+    def entries(self) -> List[Tuple[str, Any]]:
+        """(name, value) pairs of the fields that are set (the ``items()``
+        of a dict, under a name that no Kubernetes field has)."""
+        return [(k, self[k]) for k in self._keys()]
 
     def __len__(self) -> int:
         n = c_size_t(0)
@@ -211,6 +238,8 @@ class _MappingNode(_Node, Mapping):
             return self.to_python() == other.to_python()
         if isinstance(other, Mapping):
             return self.to_python() == dict(other)
+        if isinstance(other, dict):
+            return self.to_python() == other
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -486,7 +515,9 @@ class Pod(ObjectView):
 
     def position(self, path: Optional[str] = None) -> Optional[Tuple[int, int]]:  # type: ignore[override]
         """1-based (line, column) of the value at ``path`` in its source,
-        None when it did not come from the text (defaulted values)."""
+        as the library reports it (for a defaulted value, the position of
+        the object it was added to); None when the position is unknown
+        (0, e.g. a pod built from a template's export)."""
         path = path or ""
         line, col = c_uint(0), c_uint(0)
         errors.check(lib.podlife_pod_get_position(self._handle(), _lib.encode(path), byref(line),
@@ -624,7 +655,8 @@ def _finish(rc: int, out: c_void_p, diag: c_void_p, context: str,
         if out.value:  # the header promises *out untouched; be safe anyway
             lib.podlife_pod_list_free(out.value)
         raise errors.make_error(rc, context, diags)
-    assert errs == 0
+    if errs:  # success never carries errors; refuse to hand out a partial result
+        raise errors.make_error(Code.EINVALID, context, diags)
     pods: List[Pod] = []
     try:
         n = lib.podlife_pod_list_count(out.value)
@@ -632,7 +664,7 @@ def _finish(rc: int, out: c_void_p, diag: c_void_p, context: str,
             pods.append(Pod.from_borrowed(lib.podlife_pod_list_get(out.value, i), allocator))
     finally:
         lib.podlife_pod_list_free(out.value)
-    errors.emit_warnings(diags, stacklevel=4)
+    errors.emit_warnings(diags)
     return PodList(pods, diags)
 
 
