@@ -142,6 +142,16 @@ PODLIFE_EXTERN int podlife_engine_add_pull_secret(podlife_engine *e, const char 
 PODLIFE_EXTERN int podlife_engine_add_pod(podlife_engine *e, podlife_pod *pod);
 
 /*
+ * As podlife_engine_add_pod, under another namespace and name (either may
+ * be NULL for the pod's own).  This is how many pods share one immutable
+ * spec (replicas of a template): the spec is retained, never copied.
+ * Such a pod is updated with podlife_engine_update_pod only when its
+ * name is the spec's.
+ */
+PODLIFE_EXTERN int podlife_engine_add_pod_named(podlife_engine *e, podlife_pod *pod,
+                                                const char *pod_namespace, const char *name);
+
+/*
  * Replaces the spec of a present pod, following the API server's update
  * rules (ValidatePodUpdate): only container and init container images,
  * activeDeadlineSeconds (set, or lowered) and added tolerations may change.

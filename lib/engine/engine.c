@@ -261,10 +261,9 @@ void pl_pod_bind_spec(pl_pod *p)
 		c->st->image = c->spec->image;
 	}
 	p->st.restart_policy = s->restart_policy ? s->restart_policy : "Always";
-	p->ns = p->m->metadata->namespace_ && *p->m->metadata->namespace_ ? p->m->metadata->namespace_
-	                                                                 : "default";
-	p->name = p->m->metadata->name;
-	bool has_uid = p->m->metadata->uid && *p->m->metadata->uid;
+	/* A pod added under another name than its spec's gets its own UID. */
+	bool has_uid = p->m->metadata->uid && *p->m->metadata->uid &&
+	               pl_streq(p->name, p->m->metadata->name);
 	p->uid = has_uid ? p->m->metadata->uid : p->uid_buf;
 	if (!has_uid) {
 		/* Like a static pod's UID: derived from what names the pod. */
@@ -278,10 +277,11 @@ void pl_pod_bind_spec(pl_pod *p)
 	p->st.readiness_gates = NULL;
 }
 
-int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out)
+int pl_pod_create(podlife_engine *e, podlife_pod *pod, const char *ns, const char *name,
+                  pl_pod **out)
 {
 	const pl_pod_model *m = pl_pod_model_of(pod);
-	if (!m || !m->spec || !m->metadata || !m->metadata->name)
+	if (!m || !m->spec || !m->metadata || (!m->metadata->name && !name))
 		return PODLIFE_EINVAL;
 	const pl_pod_spec *s = m->spec;
 	size_t ni = s->init_containers.n, nr = s->containers.n;
@@ -295,9 +295,9 @@ int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out)
 	p->c = pl_calloc(a, p->nc, sizeof *p->c);
 	p->st.init = ni ? pl_calloc(a, ni, sizeof *p->st.init) : NULL;
 	p->st.regular = pl_calloc(a, nr, sizeof *p->st.regular);
-	p->ns = ns_or_default(m->metadata->namespace_);
-	p->name = m->metadata->name;
-	size_t kl = strlen(p->ns) + strlen(p->name) + 2;
+	const char *pns = ns_or_default(ns ? ns : m->metadata->namespace_);
+	const char *pname = name ? name : m->metadata->name;
+	size_t nsl = strlen(pns), kl = nsl + strlen(pname) + 2;
 	p->key = pl_malloc(a, kl);
 	if (!p->c || (ni && !p->st.init) || !p->st.regular || !p->key) {
 		pl_free(a, p->c);
@@ -307,7 +307,10 @@ int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out)
 		pl_free(a, p);
 		return PODLIFE_ENOMEM;
 	}
-	snprintf(p->key, kl, "%s/%s", p->ns, p->name);
+	memcpy(p->key, pns, nsl + 1);
+	memcpy(p->key + nsl + 1, pname, kl - nsl - 1);
+	p->ns = p->key;
+	p->name = p->key + nsl + 1;
 	p->pod = podlife_pod_retain(pod);
 	p->m = m;
 	p->st.n_init = ni;
@@ -519,15 +522,21 @@ void pl_eng_sync(podlife_engine *e, pl_pod *p)
 
 int podlife_engine_add_pod(podlife_engine *e, podlife_pod *pod)
 {
+	return podlife_engine_add_pod_named(e, pod, NULL, NULL);
+}
+
+int podlife_engine_add_pod_named(podlife_engine *e, podlife_pod *pod, const char *ns,
+                                 const char *name)
+{
 	if (!e || !pod)
 		return PODLIFE_EINVAL;
 	const pl_pod_model *m = pl_pod_model_of(pod);
-	if (!m || !m->metadata || !m->metadata->name)
+	if (!m || !m->metadata || (!m->metadata->name && !name) || (name && !*name))
 		return PODLIFE_EINVAL;
-	if (pl_eng_find(e, m->metadata->namespace_, m->metadata->name))
+	if (pl_eng_find(e, ns ? ns : m->metadata->namespace_, name ? name : m->metadata->name))
 		return PODLIFE_EEXISTS;
 	pl_pod *p;
-	int rc = pl_pod_create(e, pod, &p);
+	int rc = pl_pod_create(e, pod, ns, name, &p);
 	if (rc)
 		return rc;
 	rc = pl_eng_insert(e, p);

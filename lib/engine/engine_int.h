@@ -148,8 +148,8 @@ enum { /* pl_pod.flags */
 typedef struct pl_pod {
 	podlife_pod *pod;         /* retained */
 	const pl_pod_model *m;
-	const char *ns, *name, *uid; /* borrowed from the model ("default", "" fallbacks) */
-	char *key;                /* "ns/name", owned */
+	const char *ns, *name, *uid; /* ns/name in key; uid from the model or uid_buf */
+	char *key;                /* "ns\0name\0", owned; ns and name point into it */
 	char uid_buf[40];         /* generated UID when metadata.uid is unset */
 	uint32_t slot;
 	uint8_t state;            /* pl_pstate */
@@ -231,8 +231,10 @@ void pl_emit(podlife_engine *e, const pl_pod *p, const pl_ctr *c, bool warning,
 /* Requests a sync of p (immediately, or after the current one). */
 void pl_eng_sync(podlife_engine *e, pl_pod *p);
 void pl_pod_destroy(podlife_engine *e, pl_pod *p);
-/* Builds a pod record for `pod` (no admission, no sync). */
-int pl_pod_create(podlife_engine *e, podlife_pod *pod, pl_pod **out);
+/* Builds a pod record for `pod` (no admission, no sync); ns/name
+ * override the pod's own when not NULL. */
+int pl_pod_create(podlife_engine *e, podlife_pod *pod, const char *ns, const char *name,
+                  pl_pod **out);
 int pl_eng_insert(podlife_engine *e, pl_pod *p);
 /* Points container records and borrowed status strings at p->m. */
 void pl_pod_bind_spec(pl_pod *p);

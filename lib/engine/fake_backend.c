@@ -69,10 +69,12 @@ struct podlife_fake {
 	size_t n_free, cap_free;
 	fk_sandbox *sbs;
 	size_t n_sbs, cap_sbs;
+	uint32_t *free_sbs;
+	size_t n_free_sbs, cap_free_sbs;
 	fk_script *scripts;
 	size_t n_scripts;
-	fk_runs *runs;
-	size_t n_runs;
+	fk_runs *runs;      /* open addressing on key */
+	size_t n_runs, cap_runs;
 	fk_image *images;
 	size_t n_images;
 	fk_exit *heap;
@@ -243,22 +245,54 @@ static const fk_script *script_for(const podlife_fake *f, const char *name)
 	return NULL;
 }
 
-/* How many runs this container (pod + name) had before; counts up. */
+static uint64_t fk_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static bool runs_grow(podlife_fake *f)
+{
+	size_t cap = f->cap_runs ? f->cap_runs * 2 : 64;
+	fk_runs *v = pl_calloc(&f->a, cap, sizeof *v);
+	if (!v)
+		return false;
+	for (size_t i = 0; i < f->cap_runs; i++) {
+		if (!f->runs[i].key)
+			continue;
+		size_t j = fk_hash(f->runs[i].key) & (cap - 1);
+		while (v[j].key)
+			j = (j + 1) & (cap - 1);
+		v[j] = f->runs[i];
+	}
+	pl_free(&f->a, f->runs);
+	f->runs = v;
+	f->cap_runs = cap;
+	return true;
+}
+
+/* How many runs this container (pod + name) had before; counts up.  A
+ * hash table, so that big simulations stay linear. */
 static unsigned long next_run(podlife_fake *f, const char *ns, const char *pod, const char *name)
 {
 	char key[512];
 	snprintf(key, sizeof key, "%s/%s/%s", ns, pod, name);
-	for (size_t i = 0; i < f->n_runs; i++)
-		if (strcmp(f->runs[i].key, key) == 0)
-			return f->runs[i].runs++;
-	fk_runs *v = pl_realloc(&f->a, f->runs, (f->n_runs + 1) * sizeof *v);
-	if (!v)
+	if ((f->n_runs + 1) * 2 > f->cap_runs && !runs_grow(f))
 		return 0;
-	f->runs = v;
-	v[f->n_runs].key = pl_strdup(&f->a, key);
-	if (!v[f->n_runs].key)
+	size_t j = fk_hash(key) & (f->cap_runs - 1);
+	while (f->runs[j].key) {
+		if (strcmp(f->runs[j].key, key) == 0)
+			return f->runs[j].runs++;
+		j = (j + 1) & (f->cap_runs - 1);
+	}
+	f->runs[j].key = pl_strdup(&f->a, key);
+	if (!f->runs[j].key)
 		return 0;
-	v[f->n_runs].runs = 1;
+	f->runs[j].runs = 1;
 	f->n_runs++;
 	return 0;
 }
@@ -357,12 +391,9 @@ static int fk_sandbox_run(void *ud, const podlife_sandbox_config *cfg, uint64_t 
 	if (fault(f, r))
 		return PODLIFE_EBACKEND;
 	size_t idx = f->n_sbs;
-	for (size_t i = 0; i < f->n_sbs; i++)
-		if (!f->sbs[i].used) {
-			idx = i;
-			break;
-		}
-	if (idx == f->n_sbs) {
+	if (f->n_free_sbs) {
+		idx = f->free_sbs[--f->n_free_sbs];
+	} else {
 		if (f->n_sbs == f->cap_sbs) {
 			size_t cap = f->cap_sbs ? f->cap_sbs * 2 : 16;
 			fk_sandbox *v = pl_realloc(&f->a, f->sbs, cap * sizeof *v);
@@ -407,6 +438,16 @@ static int fk_sandbox_remove(void *ud, const char *id)
 		return PODLIFE_ENOTFOUND;
 	s->used = false;
 	f->stats.live_sandboxes--;
+	if (f->n_free_sbs == f->cap_free_sbs) {
+		size_t cap = f->cap_free_sbs ? f->cap_free_sbs * 2 : 16;
+		uint32_t *v = pl_realloc(&f->a, f->free_sbs, cap * sizeof *v);
+		if (v) {
+			f->free_sbs = v;
+			f->cap_free_sbs = cap;
+		}
+	}
+	if (f->n_free_sbs < f->cap_free_sbs)
+		f->free_sbs[f->n_free_sbs++] = (uint32_t)(s - f->sbs);
 	return PODLIFE_OK;
 }
 
@@ -699,13 +740,14 @@ void podlife_fake_free(podlife_fake *f)
 		pl_free(&f->a, f->scripts[i].name);
 		pl_free(&f->a, f->scripts[i].steps);
 	}
-	for (size_t i = 0; i < f->n_runs; i++)
+	for (size_t i = 0; i < f->cap_runs; i++)
 		pl_free(&f->a, f->runs[i].key);
 	for (size_t i = 0; i < f->n_images; i++)
 		pl_free(&f->a, f->images[i].image);
 	pl_free(&f->a, f->ctrs);
 	pl_free(&f->a, f->free_ctrs);
 	pl_free(&f->a, f->sbs);
+	pl_free(&f->a, f->free_sbs);
 	pl_free(&f->a, f->scripts);
 	pl_free(&f->a, f->runs);
 	pl_free(&f->a, f->images);

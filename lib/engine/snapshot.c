@@ -59,8 +59,8 @@ static json_t *pod_json(podlife_engine *e, const pl_pod *p)
 		                                    (json_int_t)p->imgb[i].b.delay,
 		                                    (json_int_t)p->imgb[i].b.last_update));
 	PL_UNUSED(e);
-	return json_pack("{s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:I, s:I, s:i, s:o, s:o, s:o, s:o}",
-	                 "pod", jpod, "state", (int)p->state, "sandbox", (int)p->sb, "sandboxAttempt",
+	return json_pack("{s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:I, s:I, s:i, s:o, s:o, s:o, s:o}",
+	                 "namespace", p->ns, "name", p->name, "pod", jpod, "state", (int)p->state, "sandbox", (int)p->sb, "sandboxAttempt",
 	                 (int)p->sb_attempt, "flags", (int)(p->flags & ~PL_PF_QUEUED), "sandboxID",
 	                 jstr_or_null(p->sandbox_id), "podIP", jstr_or_null(p->st.pod_ip), "graceSeconds",
 	                 (json_int_t)p->grace_s, "startTime", (json_int_t)p->st.start_time, "phase",
@@ -167,12 +167,13 @@ static int load_pod(podlife_engine *e, json_t *pj, podlife_error **err)
 	}
 	podlife_pod *pod = podlife_pod_list_get(list, 0);
 	const pl_pod_model *m = pl_pod_model_of(pod);
-	if (pl_eng_find(e, m->metadata->namespace_, m->metadata->name)) {
+	const char *jns = jget_str(pj, "namespace"), *jname = jget_str(pj, "name");
+	if (pl_eng_find(e, jns ? jns : m->metadata->namespace_, jname ? jname : m->metadata->name)) {
 		podlife_pod_list_free(list);
 		return PODLIFE_EEXISTS;
 	}
 	pl_pod *p;
-	rc = pl_pod_create(e, pod, &p);
+	rc = pl_pod_create(e, pod, jget_str(pj, "namespace"), jget_str(pj, "name"), &p);
 	podlife_pod_list_free(list); /* p holds its own reference */
 	if (rc)
 		return rc;
