@@ -410,6 +410,12 @@ int pl_quantity_parse(const char *s, pl_quantity *out, const char **errmsg)
 				memcpy(shifted + p.num_len, p.denom, p.denom_len);
 				shifted[sl] = '\0';
 				q_set(&q, neg, shifted, sl, scale);
+				q.is_int64 = true;
+				q.scale = scale;
+				for (size_t i = 0; i < sl; i++)
+					q.amount = q.amount * 10 + (shifted[i] - '0');
+				if (neg)
+					q.amount = -q.amount;
 				q.canonical = scale % 3 == 0 &&
 				              !(sl >= 3 && memcmp(shifted + sl - 3, "000", 3) == 0) &&
 				              shifted[0] != '0';
@@ -477,6 +483,9 @@ int pl_quantity_parse(const char *s, pl_quantity *out, const char **errmsg)
 				for (int i = 0; i < k; i++)
 					buf[i] = tmp[k - 1 - i];
 				q_set(&q, neg, buf, (size_t)k, 0);
+				q.is_int64 = true;
+				q.amount = neg ? -(int64_t)(v << exponent) : (int64_t)(v << exponent);
+				q.scale = 0;
 				q.canonical = (v & 7) != 0;
 				*out = q;
 				return PODLIFE_OK;
@@ -744,9 +753,31 @@ const char *pl_quantity_string(pl_arena *ar, const char *s)
 	return pl_arena_strdup(ar, buf);
 }
 
+static bool go_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+const char *pl_quantity_trim(pl_arena *ar, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	size_t a = 0;
+	while (a < n && go_space(s[a]))
+		a++;
+	while (n > a && go_space(s[n - 1]))
+		n--;
+	if (a == 0 && s[n] == '\0')
+		return s;
+	return pl_arena_strndup(ar, s + a, n - a);
+}
+
 const char *pl_quantity_round_milli(pl_arena *ar, const char *s)
 {
 	pl_quantity q;
+	/* Quantity.UnmarshalJSON trims spaces before ParseQuantity */
+	s = pl_quantity_trim(ar, s);
 	if (!s || pl_quantity_parse(s, &q, NULL) != PODLIFE_OK)
 		return NULL;
 	if (q.ndigits == 0 || q.exp >= -3)

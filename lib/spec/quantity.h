@@ -39,6 +39,11 @@ typedef struct pl_quantity {
 	int64_t exp;
 	uint8_t format;  /* pl_qformat */
 	bool canonical;  /* Quantity.String() prints the input back as given */
+	/* The int64Amount ParseQuantity kept (value * 10^scale), when it took
+	 * the fast path; Go prints it in some messages. */
+	bool is_int64;
+	int64_t amount;
+	int32_t scale;
 } pl_quantity;
 
 /* Messages of resource.ErrFormatWrong and resource.ErrSuffix. */
@@ -79,9 +84,18 @@ size_t pl_quantity_format(const pl_quantity *q, char *buf, size_t n);
 const char *pl_quantity_string(pl_arena *ar, const char *s);
 
 /*
+ * s without the leading and trailing white space that Quantity.UnmarshalJSON
+ * trims before parsing: s itself when there is none, else a copy in the
+ * arena (NULL on OOM).
+ */
+const char *pl_quantity_trim(pl_arena *ar, const char *s);
+
+/*
  * SetDefaults_ResourceList: round up to milli precision.  Returns s itself
  * when already milli-precise, else a new canonical string in the arena
- * (e.g. "0.0001" -> "1m").  NULL on a parse error or OOM.
+ * (e.g. "0.0001" -> "1m").  Surrounding white space is trimmed first, as
+ * the JSON decoder does (the trimmed copy is returned).  NULL on a parse
+ * error or OOM.
  */
 const char *pl_quantity_round_milli(pl_arena *ar, const char *s);
 

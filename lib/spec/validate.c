@@ -666,13 +666,27 @@ static void validate_pod_annotations(vctx *v)
 
 /* ---- quantities and resources ---------------------------------------------------------- */
 
-/* Parses a quantity; reports a syntax error at the current path. */
+/* Parses a quantity (trimmed, as Quantity.UnmarshalJSON does); reports a
+ * syntax error at the current path. */
 static bool qty(vctx *v, const char *s, pl_quantity *q, pl_pos p)
 {
 	const char *err = NULL;
-	if (pl_quantity_parse(S(s), q, &err) == PODLIFE_OK)
+	s = S(s);
+	char buf[128];
+	size_t n = strlen(s), a = 0;
+	while (a < n && strchr(" \t\n\v\f\r", s[a]))
+		a++;
+	while (n > a && strchr(" \t\n\v\f\r", s[n - 1]))
+		n--;
+	if ((a > 0 || s[n] != '\0') && n - a < sizeof(buf)) {
+		memcpy(buf, s + a, n - a);
+		buf[n - a] = '\0';
+		if (pl_quantity_parse(buf, q, &err) == PODLIFE_OK)
+			return true;
+	} else if (pl_quantity_parse(s, q, &err) == PODLIFE_OK) {
 		return true;
-	inv_s(v, "", S(s), err, p);
+	}
+	inv_s(v, "", s, err, p);
 	return false;
 }
 
@@ -733,6 +747,47 @@ static void validate_resource_name(vctx *v, const char *r, pl_pos p)
 	}
 }
 
+/*
+ * Go's %#v of a resource.Quantity after SetDefaults_ResourceList's
+ * RoundUp(-3), which field.Invalid prints for "must be an integer" (the
+ * struct has no value String method).  Quantities that took the inf.Dec
+ * path carry a pointer and are shown by their text instead.
+ */
+static void quantity_gostring(pl_buf *b, const pl_quantity *q, const char *text)
+{
+	static const char *const formats[] = {"DecimalSI", "BinarySI", "DecimalExponent"};
+	if (!q->is_int64) {
+		char buf[96];
+		pl_quantity_format(q, buf, sizeof(buf));
+		pl_buf_quote(b, q->canonical ? text : buf);
+		return;
+	}
+	int64_t amount = q->amount;
+	int32_t scale = q->scale;
+	bool keep = true;
+	if (scale < -3) {
+		/* int64Amount.AsScale rounds away from zero */
+		uint64_t mag = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
+		bool rem = false;
+		for (int32_t s = scale; s < -3; s++) {
+			if (mag % 10)
+				rem = true;
+			mag /= 10;
+		}
+		if (rem)
+			mag++;
+		amount = amount < 0 ? -(int64_t)mag : (int64_t)mag;
+		scale = -3;
+		keep = false;
+	}
+	pl_buf_printf(b,
+	              "resource.Quantity{i:resource.int64Amount{value:%lld, scale:%d}, "
+	              "d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:",
+	              (long long)amount, (int)scale);
+	pl_buf_quote(b, keep && q->canonical ? text : "");
+	pl_buf_printf(b, ", Format:\"%s\"}", formats[q->format < 3 ? q->format : 0]);
+}
+
 /* ValidateResourceQuantityValue */
 static void validate_quantity_value(vctx *v, const char *r, const char *text, const pl_quantity *q,
                                     pl_pos p)
@@ -742,8 +797,18 @@ static void validate_quantity_value(vctx *v, const char *r, const char *text, co
 	const char *shown = q->canonical ? text : buf;
 	if (pl_quantity_is_negative(q))
 		inv_s(v, "", shown, MSG_NONNEG, p);
-	if (is_extended(r) && !pl_quantity_is_integer(q))
-		inv_s(v, "", shown, "must be an integer", p);
+	/* MilliValue() % 1000: rounds away from zero and saturates at the int64
+	 * bounds, so whole numbers past 9.2e15 fail too (kubernetes#141349). */
+	int64_t milli = 0;
+	bool whole = pl_quantity_milli(q, &milli) && milli % 1000 == 0;
+	if (is_extended(r) && !whole) {
+		pl_buf b;
+		pl_buf_init(&b, pl_alloc_default());
+		quantity_gostring(&b, q, text);
+		if (!b.oom)
+			emit(v, "", PODLIFE_ERRTYPE_INVALID, pl_buf_cstr(&b), "must be an integer", p);
+		pl_buf_free(&b);
+	}
 }
 
 static const char *qty_shown(const pl_quantity *q, const char *text, char *buf, size_t n)

@@ -172,6 +172,10 @@ static void test_round_milli(void)
 	static const char *const same[] = {"1", "500m", "0.5", "1.5Gi", "1e3", "+1", "0", "1e100"};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK(pl_quantity_round_milli(&ar, same[i]) == same[i]);
+	/* Quantity.UnmarshalJSON trims white space first */
+	CHECK_STR(pl_quantity_round_milli(&ar, " 500m\t"), "500m");
+	CHECK_STR(pl_quantity_round_milli(&ar, " 0.0001 "), "1m");
+	CHECK(pl_quantity_round_milli(&ar, "   ") == NULL);
 	CHECK(pl_quantity_round_milli(&ar, "abc") == NULL);
 	CHECK(pl_quantity_round_milli(&ar, NULL) == NULL);
 	pl_arena_free(&ar);
