@@ -129,6 +129,21 @@ PODLIFE_EXTERN void podlife_engine_free(podlife_engine *e);
 PODLIFE_EXTERN int podlife_engine_add_pull_secret(podlife_engine *e, const char *data,
                                                   size_t len);
 
+/*
+ * Registers a PodPreset (settings.k8s.io/v1alpha1 manifest, YAML or JSON):
+ * pods added later in its namespace whose labels its spec.selector
+ * matches get its env, envFrom, volumes and volumeMounts merged in (all
+ * containers and init containers) and the annotation
+ * podpreset.admission.kubernetes.io/podpreset-<name>: <resourceVersion>,
+ * as the PodPreset admission plugin did.  A conflict (same env name or
+ * volume with another value, two mounts on one path) leaves the pod
+ * unchanged and emits a Warning event PodPresetConflict.  Pods annotated
+ * podpreset.admission.kubernetes.io/exclude: "true" are skipped.
+ * EINVALID (with *err) when the text is not a PodPreset.
+ */
+PODLIFE_EXTERN int podlife_engine_add_preset(podlife_engine *e, const char *data, size_t len,
+                                             podlife_error **err);
+
 /* ---- pods --------------------------------------------------------------- */
 
 /*

@@ -3,12 +3,17 @@
  * the nodeSelector against the node's labels (predicate NodeAffinity,
  * pkg/kubelet/lifecycle/predicate.go) and, when the host sets a level,
  * the Pod Security Standards as Pod Security Admission checks them
- * (k8s.io/pod-security-admission/policy), each violation named.
+ * (k8s.io/pod-security-admission/policy), each violation named; and
+ * PodPreset-style presets merged into pods at admission (the former
+ * plugin/pkg/admission/podpreset).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engine_int.h"
+#include "../spec/export.h"
+#include "../spec/node.h"
 
 static const char *node_label(const podlife_engine *e, const char *key)
 {
@@ -338,4 +343,261 @@ int pl_admit(podlife_engine *e, pl_pod *p)
 		pl_buf_free(&x.out);
 	}
 	return 0;
+}
+
+/* ---- PodPreset ------------------------------------------------------------------- */
+
+void pl_presets_free(podlife_engine *e)
+{
+	for (size_t i = 0; i < e->n_presets; i++) {
+		pl_free(&e->a, e->presets[i].ns);
+		pl_free(&e->a, e->presets[i].name);
+		pl_free(&e->a, e->presets[i].rv);
+		json_decref(e->presets[i].spec);
+	}
+	pl_free(&e->a, e->presets);
+	e->presets = NULL;
+	e->n_presets = 0;
+}
+
+typedef struct preset_doc {
+	json_t *root;
+} preset_doc;
+
+static int preset_cb(void *ud, unsigned int index, pl_node *root)
+{
+	preset_doc *d = ud;
+	if (index == 0)
+		d->root = pl_node_to_json(root);
+	return PODLIFE_OK;
+}
+
+int podlife_engine_add_preset(podlife_engine *e, const char *data, size_t len, podlife_error **err)
+{
+	if (!e || !data)
+		return PODLIFE_EINVAL;
+	preset_doc d = {NULL};
+	int rc = pl_read_yaml(&e->a, data, len, NULL, NULL, preset_cb, &d);
+	json_t *r = d.root;
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+	json_t *meta = json_object_get(r, "metadata"), *spec = json_object_get(r, "spec");
+	const char *name = json_string_value(json_object_get(meta, "name"));
+	if (rc || !json_is_object(r) || !kind || strcmp(kind, "PodPreset") != 0 || !name ||
+	    !json_is_object(spec)) {
+		if (err)
+			*err = pl_error_new(pl_alloc_default(), PODLIFE_EINVALID,
+			                    "not a PodPreset with metadata.name and spec");
+		json_decref(r);
+		return rc ? rc : PODLIFE_EINVALID;
+	}
+	const char *ns = json_string_value(json_object_get(meta, "namespace"));
+	const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
+	pl_preset *v = pl_realloc(&e->a, e->presets, (e->n_presets + 1) * sizeof *v);
+	if (!v) {
+		json_decref(r);
+		return PODLIFE_ENOMEM;
+	}
+	e->presets = v;
+	pl_preset *p = &v[e->n_presets];
+	p->ns = pl_strdup(&e->a, ns && *ns ? ns : "default");
+	p->name = pl_strdup(&e->a, name);
+	p->rv = pl_strdup(&e->a, rv ? rv : "");
+	p->spec = json_incref(spec);
+	json_decref(r);
+	if (!p->ns || !p->name || !p->rv) {
+		pl_free(&e->a, p->ns);
+		pl_free(&e->a, p->name);
+		pl_free(&e->a, p->rv);
+		json_decref(p->spec);
+		return PODLIFE_ENOMEM;
+	}
+	e->n_presets++;
+	return PODLIFE_OK;
+}
+
+/* spec.selector.matchLabels (and matchExpressions In/NotIn/Exists/DoesNotExist). */
+static bool selector_matches(json_t *sel, json_t *labels)
+{
+	if (!json_is_object(sel))
+		return true; /* an empty selector selects every pod */
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(sel, "matchLabels"), k, v)
+	{
+		json_t *have = json_object_get(labels, k);
+		if (!json_is_string(have) || !json_is_string(v) ||
+		    strcmp(json_string_value(have), json_string_value(v)) != 0)
+			return false;
+	}
+	json_t *exprs = json_object_get(sel, "matchExpressions");
+	for (size_t i = 0; json_is_array(exprs) && i < json_array_size(exprs); i++) {
+		json_t *x = json_array_get(exprs, i);
+		const char *key = json_string_value(json_object_get(x, "key"));
+		const char *op = json_string_value(json_object_get(x, "operator"));
+		json_t *vals = json_object_get(x, "values");
+		json_t *have = key ? json_object_get(labels, key) : NULL;
+		bool in = false;
+		for (size_t j = 0; have && json_is_array(vals) && j < json_array_size(vals); j++)
+			in = in || json_equal(json_array_get(vals, j), have);
+		if (!op || (strcmp(op, "In") == 0 && !in) || (strcmp(op, "NotIn") == 0 && in) ||
+		    (strcmp(op, "Exists") == 0 && !have) || (strcmp(op, "DoesNotExist") == 0 && have))
+			return false;
+	}
+	return true;
+}
+
+/* Merges the preset's list into `into` by `key` (env by name, volumes by
+ * name); an entry with the same key but another value is a conflict. */
+static int merge_by(json_t *into, json_t *add, const char *key, const char *what,
+                    const char *where, char *msg, size_t msglen)
+{
+	for (size_t i = 0; json_is_array(add) && i < json_array_size(add); i++) {
+		json_t *a = json_array_get(add, i);
+		const char *ka = json_string_value(json_object_get(a, key));
+		bool found = false;
+		for (size_t j = 0; j < json_array_size(into); j++) {
+			json_t *b = json_array_get(into, j);
+			const char *kb = json_string_value(json_object_get(b, key));
+			if (ka && kb && strcmp(ka, kb) == 0) {
+				if (!json_equal(a, b)) {
+					snprintf(msg, msglen, "merging %s for %s has a conflict on %s", what, where, ka);
+					return -1;
+				}
+				found = true;
+			}
+		}
+		if (!found)
+			json_array_append(into, a);
+	}
+	return 0;
+}
+
+static int merge_mounts(json_t *into, json_t *add, const char *where, char *msg, size_t msglen)
+{
+	if (merge_by(into, add, "name", "volume mounts", where, msg, msglen))
+		return -1;
+	/* two mounts on one path with different volumes conflict */
+	for (size_t i = 0; i < json_array_size(into); i++)
+		for (size_t j = i + 1; j < json_array_size(into); j++) {
+			const char *a = json_string_value(json_object_get(json_array_get(into, i), "mountPath"));
+			const char *b = json_string_value(json_object_get(json_array_get(into, j), "mountPath"));
+			if (a && b && strcmp(a, b) == 0) {
+				snprintf(msg, msglen, "merging volume mounts for %s has a conflict on mount path %s",
+				         where, a);
+				return -1;
+			}
+		}
+	return 0;
+}
+
+static json_t *list_of(json_t *obj, const char *key)
+{
+	json_t *l = json_object_get(obj, key);
+	if (!json_is_array(l)) {
+		l = json_array();
+		json_object_set_new(obj, key, l);
+	}
+	return l;
+}
+
+int pl_apply_presets(podlife_engine *e, podlife_pod *pod, const char *ns, podlife_pod **out,
+                     char *conflict, size_t conflict_len)
+{
+	conflict[0] = 0;
+	*out = podlife_pod_retain(pod);
+	if (!e->n_presets)
+		return PODLIFE_OK;
+	const pl_pod_model *m = pl_pod_model_of(pod);
+	const char *pns = ns ? ns : m->metadata->namespace_ && *m->metadata->namespace_ ? m->metadata->namespace_ : "default";
+	for (size_t i = 0; i < m->metadata->annotations.n; i++) {
+		const pl_kv *kv = &m->metadata->annotations.v[i];
+		if (kv->key && strcmp(kv->key, "podpreset.admission.kubernetes.io/exclude") == 0 &&
+		    kv->value && strcmp(kv->value, "true") == 0)
+			return PODLIFE_OK;
+	}
+	char *text = NULL;
+	int rc = podlife_pod_to_json(pod, 0, &text);
+	if (rc)
+		return rc;
+	json_t *j = json_loads(text, 0, NULL);
+	podlife_free(text);
+	if (!j)
+		return PODLIFE_ENOMEM;
+	json_t *meta = json_object_get(j, "metadata"), *spec = json_object_get(j, "spec");
+	json_t *labels = json_object_get(meta, "labels");
+	pl_buf names;
+	pl_buf_init(&names, &e->a);
+	size_t applied = 0;
+	for (size_t k = 0; k < e->n_presets && !conflict[0]; k++) {
+		const pl_preset *ps = &e->presets[k];
+		if (strcmp(ps->ns, pns) != 0 || !selector_matches(json_object_get(ps->spec, "selector"), labels))
+			continue;
+		pl_buf_printf(&names, "%s%s", applied ? ", " : "", ps->name);
+		applied++;
+		if (merge_by(list_of(spec, "volumes"), json_object_get(ps->spec, "volumes"), "name",
+		             "volumes", "pod", conflict, conflict_len))
+			break;
+		static const char *const lists[] = {"initContainers", "containers"};
+		for (size_t l = 0; l < 2 && !conflict[0]; l++) {
+			json_t *cs = json_object_get(spec, lists[l]);
+			for (size_t c = 0; json_is_array(cs) && c < json_array_size(cs) && !conflict[0]; c++) {
+				json_t *ct = json_array_get(cs, c);
+				char where[300];
+				snprintf(where, sizeof where, "container %s",
+				         json_string_value(json_object_get(ct, "name")));
+				if (merge_by(list_of(ct, "env"), json_object_get(ps->spec, "env"), "name", "env",
+				             where, conflict, conflict_len) ||
+				    merge_mounts(list_of(ct, "volumeMounts"), json_object_get(ps->spec, "volumeMounts"),
+				                 where, conflict, conflict_len))
+					break;
+				json_t *ef = json_object_get(ps->spec, "envFrom");
+				json_t *into = list_of(ct, "envFrom");
+				for (size_t x = 0; json_is_array(ef) && x < json_array_size(ef); x++)
+					json_array_append(into, json_array_get(ef, x));
+			}
+		}
+		if (conflict[0])
+			break;
+		json_t *ann = json_object_get(meta, "annotations");
+		if (!json_is_object(ann)) {
+			ann = json_object();
+			json_object_set_new(meta, "annotations", ann);
+		}
+		char key[300];
+		snprintf(key, sizeof key, "podpreset.admission.kubernetes.io/podpreset-%s", ps->name);
+		json_object_set_new(ann, key, json_string(ps->rv));
+	}
+	if (conflict[0]) {
+		char detail[512];
+		snprintf(detail, sizeof detail, "%s", conflict);
+		snprintf(conflict, conflict_len,
+		         "conflict occurred while applying podpresets: %s on pod: %s err: %s",
+		         pl_buf_cstr(&names), m->metadata->name ? m->metadata->name : "", detail);
+	}
+	pl_buf_free(&names);
+	if (conflict[0] || applied == 0) {
+		json_decref(j);
+		return PODLIFE_OK; /* unchanged */
+	}
+	/* Empty lists added for merging are dropped again. */
+	char *merged = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!merged)
+		return PODLIFE_ENOMEM;
+	podlife_parse_options po = PODLIFE_PARSE_OPTIONS_INIT;
+	po.flags = PODLIFE_PARSE_JSON | PODLIFE_PARSE_NO_TEMPLATES;
+	podlife_allocator al = {PODLIFE_ALLOCATOR_VERSION, e->a.malloc, e->a.realloc, e->a.free, e->a.ud};
+	po.allocator = &al;
+	podlife_pod_list *list = NULL;
+	rc = podlife_pod_parse(merged, strlen(merged), &po, &list, NULL);
+	free(merged);
+	if (rc || podlife_pod_list_count(list) != 1) {
+		podlife_pod_list_free(list);
+		snprintf(conflict, conflict_len, "the pod with presets applied is not valid");
+		return PODLIFE_OK;
+	}
+	podlife_pod_release(*out);
+	*out = podlife_pod_retain(podlife_pod_list_get(list, 0));
+	podlife_pod_list_free(list);
+	return PODLIFE_OK;
 }

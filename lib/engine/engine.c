@@ -422,6 +422,7 @@ void podlife_engine_free(podlife_engine *e)
 		podlife_keyring_free(e->secrets[i].kr);
 	}
 	pl_free(&e->a, e->secrets);
+	pl_presets_free(e);
 	pl_free(&e->a, e->labels);
 	pl_free(&e->a, e->node_name);
 	pl_free(&e->a, e->pods);
@@ -535,8 +536,15 @@ int podlife_engine_add_pod_named(podlife_engine *e, podlife_pod *pod, const char
 		return PODLIFE_EINVAL;
 	if (pl_eng_find(e, ns ? ns : m->metadata->namespace_, name ? name : m->metadata->name))
 		return PODLIFE_EEXISTS;
+	pl_eng_now(e);
+	podlife_pod *use = NULL;
+	char conflict[1024];
+	int rc = pl_apply_presets(e, pod, ns, &use, conflict, sizeof conflict);
+	if (rc)
+		return rc;
 	pl_pod *p;
-	int rc = pl_pod_create(e, pod, ns, name, &p);
+	rc = pl_pod_create(e, use, ns, name, &p);
+	podlife_pod_release(use); /* p holds its own reference */
 	if (rc)
 		return rc;
 	rc = pl_eng_insert(e, p);
@@ -544,7 +552,8 @@ int podlife_engine_add_pod_named(podlife_engine *e, podlife_pod *pod, const char
 		pl_pod_destroy(e, p);
 		return rc;
 	}
-	pl_eng_now(e);
+	if (conflict[0])
+		pl_emit(e, p, NULL, true, "PodPresetConflict", "%s", conflict);
 	if (pl_admit(e, p)) {
 		p->state = PL_POD_REJECTED;
 		p->st.phase = PL_PHASE_FAILED;

@@ -175,6 +175,12 @@ typedef struct pl_pod {
 
 /* ---- engine -------------------------------------------------------------- */
 
+struct json_t;
+typedef struct pl_preset { /* a PodPreset (settings.k8s.io/v1alpha1) */
+	char *ns, *name, *rv;
+	struct json_t *spec; /* the PodPreset's spec, jansson reference */
+} pl_preset;
+
 typedef struct pl_secret {
 	char *name;
 	podlife_keyring *kr;
@@ -213,6 +219,8 @@ struct podlife_engine {
 
 	size_t n_secrets;
 	pl_secret *secrets;
+	size_t n_presets;
+	pl_preset *presets;
 
 	/* scratch for podlife_pod_info strings */
 	char *scratch;
@@ -278,5 +286,15 @@ int pl_signal_number(const char *name);
 /* admission.c */
 /* 0 admitted; otherwise sets p->st.reason/message and returns non-zero. */
 int pl_admit(podlife_engine *e, pl_pod *p);
+/*
+ * Applies the matching presets to `pod` as the PodPreset admission plugin
+ * did: *out is a new pod (a reference the caller releases) or `pod`
+ * itself retained when nothing applies.  On a conflict the pod is left
+ * unchanged and *conflict receives the message (static buffer of the
+ * caller, may be empty).
+ */
+int pl_apply_presets(podlife_engine *e, podlife_pod *pod, const char *ns, podlife_pod **out,
+                     char *conflict, size_t conflict_len);
+void pl_presets_free(podlife_engine *e);
 
 #endif

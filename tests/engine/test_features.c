@@ -450,6 +450,158 @@ static void test_bad_arguments(void)
 	env_free(&x);
 }
 
+static const char PRESET[] =
+        "apiVersion: settings.k8s.io/v1alpha1\nkind: PodPreset\nmetadata:\n  name: allow-database\n"
+        "  resourceVersion: \"42\"\nspec:\n  selector:\n    matchLabels:\n      role: frontend\n"
+        "  env:\n  - name: DB_PORT\n    value: \"6379\"\n"
+        "  volumeMounts:\n  - mountPath: /cache\n    name: cache-volume\n"
+        "  volumes:\n  - name: cache-volume\n    emptyDir: {}\n";
+
+static void test_pod_presets(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	podlife_error *err = NULL;
+	CHECK_INT(podlife_engine_add_preset(x.e, "kind: Pod\n", 10, &err), PODLIFE_EINVALID);
+	podlife_error_free(err);
+	REQUIRE(podlife_engine_add_preset(x.e, PRESET, sizeof PRESET - 1, NULL) == 0);
+	/* matching pod: merged, annotated; the backend sees the merged spec */
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: website\n"
+	                    "  labels:\n    role: frontend\nspec:\n"
+	                    "  containers:\n  - name: website\n    image: nginx:1.25\n"
+	                    "    env:\n    - name: MODE\n      value: prod\n") == 0);
+	char *snap = NULL;
+	REQUIRE(podlife_engine_snapshot(x.e, &snap) == 0);
+	CHECK(strstr(snap, "\"podpreset.admission.kubernetes.io/podpreset-allow-database\":\"42\""));
+	CHECK(strstr(snap, "\"DB_PORT\""));
+	CHECK(strstr(snap, "\"mountPath\":\"/cache\""));
+	CHECK(strstr(snap, "\"cache-volume\""));
+	podlife_free(snap);
+	CHECK_STR(env_info(&x, "website").phase, "Running");
+	/* conflict: unchanged, with an event */
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: clash\n"
+	                    "  labels:\n    role: frontend\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n"
+	                    "    env:\n    - name: DB_PORT\n      value: \"5432\"\n") == 0);
+	const ev_rec *c = env_last(&x, "PodPresetConflict");
+	REQUIRE(c);
+	CHECK_STR(c->type, "Warning");
+	CHECK_STR(c->message, "conflict occurred while applying podpresets: allow-database on pod: clash "
+	                      "err: merging env for container app has a conflict on DB_PORT");
+	CHECK_STR(env_info(&x, "clash").phase, "Running");
+	/* not selected: unchanged, no event */
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n") == 0);
+	CHECK_INT(env_count(&x, "PodPresetConflict", NULL), 1);
+	env_free(&x);
+}
+
+/* Credentials reach image_pull: the pod's imagePullSecrets first. */
+static size_t g_auth_n;
+static char g_auth_user[64];
+static const podlife_backend *g_inner;
+
+static int spy_pull(void *ud, const char *image, const podlife_auth *auth, size_t n_auth,
+                    uint64_t token, podlife_result *r)
+{
+	g_auth_n = n_auth;
+	if (n_auth)
+		snprintf(g_auth_user, sizeof g_auth_user, "%s", auth[0].username);
+	return g_inner->image_pull(ud, image, auth, n_auth, token, r);
+}
+
+static void test_pull_secrets(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	podlife_backend be = *podlife_fake_backend(x.f);
+	g_inner = podlife_fake_backend(x.f);
+	be.image_pull = spy_pull;
+	podlife_engine_free(x.e);
+	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
+	cfg.backend = &be;
+	cfg.clock = podlife_simclock_clock(x.sc);
+	REQUIRE(podlife_engine_new(&cfg, &x.e) == 0);
+	podlife_fake_attach(x.f, x.e);
+	/* {"auths":{"registry.example":{"username":"robot","password":"s3cret"}}} */
+	static const char secret[] =
+	        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n"
+	        "type: kubernetes.io/dockerconfigjson\nstringData:\n"
+	        "  .dockerconfigjson: '{\"auths\":{\"registry.example\":{\"username\":\"robot\","
+	        "\"password\":\"s3cret\"}}}'\n";
+	REQUIRE(podlife_engine_add_pull_secret(x.e, secret, sizeof secret - 1) == 0);
+	REQUIRE(podlife_fake_image_missing(x.f, "registry.example/team/app:1") == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: priv\nspec:\n"
+	                    "  imagePullSecrets:\n  - name: regcred\n"
+	                    "  containers:\n  - name: app\n    image: registry.example/team/app:1\n") == 0);
+	CHECK_INT(g_auth_n, 1);
+	CHECK_STR(g_auth_user, "robot");
+	CHECK_STR(env_info(&x, "priv").phase, "Running");
+	env_free(&x);
+}
+
+static void test_sidecar_stopped_after_main(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "main", "hang", NULL) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sc\nspec:\n"
+	                    "  terminationGracePeriodSeconds: 20\n"
+	                    "  initContainers:\n  - name: log\n    image: fluent:1\n    restartPolicy: Always\n"
+	                    "  - name: proxy\n    image: envoy:1\n    restartPolicy: Always\n"
+	                    "  containers:\n  - name: main\n    image: app:1\n") == 0);
+	env_run(&x, 5 * SEC);
+	CHECK_STR(env_info(&x, "sc").ready, "3/3");
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "sc", -1) == 0);
+	podlife_fake_stats st;
+	podlife_fake_get_stats(x.f, &st);
+	CHECK_INT(st.stops, 1); /* only main; sidecars wait for it */
+	env_run(&x, 24 * SEC);  /* main killed at 25 s (20 s grace) */
+	podlife_fake_get_stats(x.f, &st);
+	CHECK_INT(st.stops, 1);
+	CHECK_STR(env_ctr(&x, "sc", "proxy").state, "running");
+	env_run(&x, 26 * SEC);
+	/* grace used up: the sidecars get their 2 s floor, proxy then log */
+	CHECK_STR(env_ctr(&x, "sc", "main").state, "terminated");
+	CHECK_INT(env_info(&x, "sc").finished, 1);
+	env_free(&x);
+}
+
+static void test_hook_failures(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	podlife_fake_hook_result(x.f, 1, 500);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hk\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n"
+	                    "    ports:\n    - name: http\n      containerPort: 8080\n"
+	                    "    lifecycle:\n      preStop:\n        httpGet:\n          path: /quit\n"
+	                    "          port: http\n") == 0);
+	env_run(&x, 5 * SEC);
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "hk", -1) == 0);
+	env_run(&x, 10 * SEC);
+	CHECK_INT(env_count(&x, "FailedPreStopHook", "app"), 1);
+	CHECK_STR(env_last(&x, "FailedPreStopHook")->message, "PreStopHook failed");
+	CHECK_INT(env_info(&x, "hk").finished, 1); /* termination goes on */
+	env_free(&x);
+
+	/* postStart httpGet answering 500 kills the container; Always restarts it */
+	REQUIRE(env_init(&x) == 0);
+	podlife_fake_hook_result(x.f, 0, 500);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ps\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n"
+	                    "    lifecycle:\n      postStart:\n        httpGet:\n          path: /ready\n"
+	                    "          port: 8080\n") == 0);
+	env_run(&x, 1 * SEC);
+	CHECK(env_count(&x, "FailedPostStartHook", "app") >= 1);
+	podlife_fake_hook_result(x.f, 0, 200);
+	env_run(&x, 60 * SEC);
+	podlife_container_info c = env_ctr(&x, "ps", "app");
+	CHECK_STR(c.state, "running");
+	CHECK(c.restart_count >= 1);
+	env_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_update_rules);
@@ -463,5 +615,9 @@ int main(void)
 	RUN(test_restart_rules_and_backoff_knobs);
 	RUN(test_steps_and_clock);
 	RUN(test_bad_arguments);
+	RUN(test_pod_presets);
+	RUN(test_pull_secrets);
+	RUN(test_sidecar_stopped_after_main);
+	RUN(test_hook_failures);
 	DONE();
 }
