@@ -642,7 +642,44 @@ static void validate_meta(vctx *v)
 	(void)none;
 }
 
-/* ValidatePodSpecificAnnotations (mirror pod and deletion cost) */
+static bool has_prefix(const char *s, const char *p);
+static bool has_backsteps(const char *s);
+
+/* ValidateSeccompProfile */
+static void seccomp_annotation(vctx *v, const char *p, pl_pos pos)
+{
+	if (!strcmp(p, "runtime/default") || !strcmp(p, "docker/default") || !strcmp(p, "unconfined"))
+		return;
+	if (has_prefix(p, "localhost/")) {
+		const char *rest = p + strlen("localhost/");
+		if (rest[0] == '/')
+			inv_s(v, "", rest, "must be a relative path", pos);
+		if (has_backsteps(rest))
+			inv_s(v, "", rest, "must not contain '..'", pos);
+		return;
+	}
+	inv_s(v, "", p, "must be a valid seccomp profile", pos);
+}
+
+/* podSpecHasContainer: init, regular and ephemeral containers */
+static bool has_container(vctx *v, const char *name)
+{
+	if (!v->spec)
+		return false;
+	const pl_list *lists[2] = {&v->spec->init_containers, &v->spec->containers};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++)
+			if (pl_streq(PL_ITEM(*lists[k], pl_container, i)->name, name))
+				return true;
+	const pl_node *eph = v->spec->ephemeral_containers;
+	if (eph && eph->kind == PL_N_SEQ)
+		for (size_t i = 0; i < eph->n; i++)
+			if (!strcmp(node_str(eph->u.items[i], "name"), name))
+				return true;
+	return false;
+}
+
+/* ValidatePodSpecificAnnotations */
 static void validate_pod_annotations(vctx *v)
 {
 	const pl_meta *md = v->m->metadata;
@@ -660,6 +697,45 @@ static void validate_pod_annotations(vctx *v)
 	if (val && !valid_deletion_cost(val)) {
 		size_t mark = push(v, "%s[controller.kubernetes.io/pod-deletion-cost]", base);
 		inv_s(v, "", val, "must be a 32bit integer", kv->vpos);
+		pop(v, mark);
+	}
+	/* ValidateSeccompPodAnnotations: these name the annotation as a child */
+	static const char pod_seccomp[] = "seccomp.security.alpha.kubernetes.io/pod";
+	static const char ctr_seccomp[] = "container.seccomp.security.alpha.kubernetes.io/";
+	val = map_get(&md->annotations, pod_seccomp, &kv);
+	if (val) {
+		size_t mark = push(v, "%s.%s", base, pod_seccomp);
+		seccomp_annotation(v, val, kv->vpos);
+		pop(v, mark);
+	}
+	for (size_t i = 0; i < md->annotations.n; i++) {
+		const pl_kv *a = &md->annotations.v[i];
+		if (!has_prefix(S(a->key), ctr_seccomp))
+			continue;
+		size_t mark = push(v, "%s.%s", base, a->key);
+		seccomp_annotation(v, S(a->value), a->vpos);
+		pop(v, mark);
+	}
+	/* ValidateAppArmorPodAnnotations */
+	static const char apparmor[] = "container.apparmor.security.beta.kubernetes.io/";
+	for (size_t i = 0; i < md->annotations.n; i++) {
+		const pl_kv *a = &md->annotations.v[i];
+		if (!has_prefix(S(a->key), apparmor))
+			continue;
+		const char *ctr = a->key + strlen(apparmor);
+		size_t mark = push(v, "%s[%s]", base, a->key);
+		if (!has_container(v, ctr))
+			inv_s(v, "", ctr, "container not found", a->pos);
+		const char *prof = S(a->value);
+		if (*prof && strcmp(prof, "runtime/default") != 0 && strcmp(prof, "unconfined") != 0 &&
+		    !has_prefix(prof, "localhost/")) {
+			pl_buf b;
+			pl_buf_init(&b, pl_alloc_default());
+			pl_buf_puts(&b, "invalid AppArmor profile name: ");
+			pl_buf_quote(&b, prof);
+			inv_s(v, "", prof, pl_buf_cstr(&b), a->vpos);
+			pl_buf_free(&b);
+		}
 		pop(v, mark);
 	}
 }

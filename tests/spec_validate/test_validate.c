@@ -43,6 +43,12 @@ static const vcase cases[] = {
 	 "metadata.annotations[kubernetes.io/config.mirror]: Invalid value: \"abc\": must set spec.nodeName if mirror pod annotation is set"},
 	{"deletion cost", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {controller.kubernetes.io/pod-deletion-cost: \"+10\"}\nspec:\n  containers:\n  - {name: c, image: i}\n",
 	 "metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: \"+10\": must be a 32bit integer"},
+	{"seccomp annotation", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {seccomp.security.alpha.kubernetes.io/pod: strict}\nspec:\n  containers:\n  - {name: c, image: i}\n",
+	 "metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: \"strict\": must be a valid seccomp profile"},
+	{"apparmor container", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {container.apparmor.security.beta.kubernetes.io/web: runtime/default}\nspec:\n  containers:\n  - {name: c, image: i}\n",
+	 "metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: Invalid value: \"web\": container not found"},
+	{"apparmor profile", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {container.apparmor.security.beta.kubernetes.io/c: enforce}\nspec:\n  containers:\n  - {name: c, image: i}\n",
+	 "metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]: Invalid value: \"enforce\": invalid AppArmor profile name: \"enforce\""},
 	{"finalizer", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  finalizers: [custom]\nspec:\n  containers:\n  - {name: c, image: i}\n",
 	 "metadata.finalizers[0]: Invalid value: \"custom\": name is neither a standard finalizer name nor is it fully qualified"},
 
