@@ -198,6 +198,9 @@ static void dec_path(pl_quantity *q, bool neg, const char *d, size_t n, int64_t 
 	char buf[9 * BN_LIMBS + 1];
 	size_t len = bn_to_digits(&v, buf);
 	q_set(q, neg, buf, len, -9);
+	/* a binary amount between 0 and 1 is kept as DecimalSI */
+	if (q->format == PL_QF_BINARY_SI && len > 0 && len <= 9)
+		q->format = PL_QF_DECIMAL_SI;
 }
 
 /* ---- parsing ------------------------------------------------------------------- */

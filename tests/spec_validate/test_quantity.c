@@ -43,6 +43,18 @@ static void test_parse_canonical(void)
 		{"8Ei", "9223372036854775807"},
 		{"7Ei", "7Ei"},
 		{"1Ei", "1Ei"},
+		/* apimachinery quantity_test.go TestQuantityParse */
+		{"0n", "0"},          {"0Ki", "0"},         {"8Ki", "8Ki"},
+		{"7Mi", "7Mi"},       {"3Ei", "3Ei"},       {"100Ti", "100Ti"},
+		{"50k", "50k"},       {"40T", "40T"},       {"300T", "300T"},
+		{"12E", "12E"},       {"1E-3", "1e-3"},     {"1E6", "1e6"},
+		{"100.035k", "100035"}, {"0.0005k", "500m"}, {"0.5e-1", "50e-3"},
+		{"10.035M", "10035k"}, {"1.3E+6", "1300e3"}, {"3.001n", "4n"},
+		{"1.1E-9", "2e-9"},   {"0.00000012345", "124n"}, {"9Ei", "9223372036854775807"},
+		{"9223372036854775807Ki", "9223372036854775807"},
+		{"100.035Ki", "102435840m"}, {"0.5Mi", "512Ki"}, {"0.05Gi", "53687091200m"},
+		{"0.025Ti", "27487790694400m"}, {"0.000000000001Ki", "2n"},
+		{".0001k", "100m"},   {"1.G", "1G"},        {"0.00050k", "500m"},
 		/* strconv.ParseInt then int32(): 2^32 wraps to 0 */
 		{"1e4294967296", "1"},
 	};
@@ -147,6 +159,10 @@ static void test_predicates(void)
 	REQUIRE(pl_quantity_parse("-0", &q, NULL) == PODLIFE_OK);
 	CHECK(!pl_quantity_is_negative(&q));
 	CHECK(pl_quantity_is_zero(&q));
+	REQUIRE(pl_quantity_parse("0.000000000001Ki", &q, NULL) == PODLIFE_OK);
+	CHECK_INT(q.format, PL_QF_DECIMAL_SI); /* "rounds up, changes format" */
+	REQUIRE(pl_quantity_parse("1.5Ki", &q, NULL) == PODLIFE_OK);
+	CHECK_INT(q.format, PL_QF_BINARY_SI);
 	REQUIRE(pl_quantity_parse("1e100", &q, NULL) == PODLIFE_OK);
 	CHECK(pl_quantity_is_integer(&q));
 	int64_t m = 0;
