@@ -55,6 +55,13 @@ static void test_parse_canonical(void)
 		{"100.035Ki", "102435840m"}, {"0.5Mi", "512Ki"}, {"0.05Gi", "53687091200m"},
 		{"0.025Ti", "27487790694400m"}, {"0.000000000001Ki", "2n"},
 		{".0001k", "100m"},   {"1.G", "1G"},        {"0.00050k", "500m"},
+		/* TestQuantityParseEmit, TestQuantityString */
+		{"1000M", "1G"},      {".001Ki", "1024m"},  {".000001Ki", "1024u"},
+		{".000000001Ki", "1024n"}, {"-.001Ki", "-1024m"}, {"1000E", "1e21"},
+		{"5000E", "5e21"},    {"1000u", "1m"},      {"0.001T", "1G"},
+		{"1080000000n", "1080m"}, {"307200Ki", "300Mi"}, {"1025024Mi", "1001Gi"},
+		{".001e12", "1e9"},   {"0.001e0", "1e-3"},  {"1000e-12", "1e-9"},
+		{"00", "0"},          {"-.484785E-7466", "-1e-9"},
 		/* strconv.ParseInt then int32(): 2^32 wraps to 0 */
 		{"1e4294967296", "1"},
 	};
@@ -227,6 +234,20 @@ static void test_parse_milli_public(void)
 	CHECK_INT(m, 1);
 	CHECK_INT(podlife_quantity_parse_milli("1Gi", &m, NULL), PODLIFE_OK);
 	CHECK_INT(m, 1073741824000LL);
+	/* TestNegativeValueRoundsAwayFromZero */
+	static const struct {
+		const char *in;
+		int64_t milli;
+	} away[] = {
+		{"-.484785E-7466", -1}, {".484785E-7466", 1}, {"-.484785E-1", -49}, {".484785E-1", 49},
+		{"-0.0005", -1},        {"0.0005", 1},        {"-1500m", -1500},    {"1500m", 1500},
+		{"-9.5000000001Gi", -10200547328108LL},       {"9.5000000001Gi", 10200547328108LL},
+		{"-1", -1000},          {"0", 0},
+	};
+	for (size_t i = 0; i < sizeof(away) / sizeof(away[0]); i++) {
+		CHECK_INT(podlife_quantity_parse_milli(away[i].in, &m, NULL), PODLIFE_OK);
+		CHECK_INT(m, away[i].milli);
+	}
 	CHECK_INT(podlife_quantity_parse_milli("-2", &m, NULL), PODLIFE_OK);
 	CHECK_INT(m, -2000);
 	CHECK_INT(podlife_quantity_parse_milli("9223372036854775m", &m, NULL), PODLIFE_OK);
