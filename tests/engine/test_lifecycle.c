@@ -271,6 +271,13 @@ static void test_image_never_pull_and_invalid(void)
 	CHECK_STR(env_info(&x, "n").phase, "Pending");
 	CHECK(env_count(&x, "ErrImageNeverPull", "app") >= 1);
 	CHECK_INT(env_count(&x, "Pulling", NULL), 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: inv\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: Registry.Example/UPPER:1\n") == 0);
+	podlife_container_info ci = env_ctr(&x, "inv", "app");
+	CHECK_STR(ci.reason, "InvalidImageName");
+	CHECK(strncmp(ci.message, "Failed to apply default image tag \"Registry.Example/UPPER:1\": ", 62) == 0);
+	CHECK_STR(env_info(&x, "inv").status, "InvalidImageName");
+	CHECK(env_count(&x, "InspectFailed", "app") >= 1);
 	env_free(&x);
 }
 
@@ -454,20 +461,31 @@ static void test_sidecar_order_and_job_completion(void)
 	env_free(&x);
 }
 
-static void test_fault_injection_every_call(void)
+static const char *const FAULT_PODS[] = {
+	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: f\nspec:\n"
+	"  terminationGracePeriodSeconds: 5\n"
+	"  initContainers:\n  - name: init\n    image: busybox:1.36\n"
+	"  containers:\n  - name: app\n    image: nginx:1.25\n"
+	"    lifecycle:\n      postStart:\n        exec:\n          command: [\"true\"]\n"
+	"      preStop:\n        exec:\n          command: [\"true\"]\n",
+	/* a sidecar, a pull of a missing image, an httpGet hook */
+	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: f\nspec:\n"
+	"  terminationGracePeriodSeconds: 5\n"
+	"  initContainers:\n  - name: init\n    image: busybox:1.36\n"
+	"  - name: proxy\n    image: envoy:1\n    restartPolicy: Always\n"
+	"  containers:\n  - name: app\n    image: registry.example/missing:1\n"
+	"    lifecycle:\n      postStart:\n        httpGet:\n          port: 80\n",
+};
+
+static void fault_injection(const char *y)
 {
 	/* Count the backend calls of a full lifecycle, then fail each in turn. */
-	const char *y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: f\nspec:\n"
-	                "  terminationGracePeriodSeconds: 5\n"
-	                "  initContainers:\n  - name: init\n    image: busybox:1.36\n"
-	                "  containers:\n  - name: app\n    image: nginx:1.25\n"
-	                "    lifecycle:\n      postStart:\n        exec:\n          command: [\"true\"]\n"
-	                "      preStop:\n        exec:\n          command: [\"true\"]\n";
 	unsigned long total;
 	{
 		env x;
 		REQUIRE(env_init(&x) == 0);
 		REQUIRE(podlife_fake_behave(x.f, "init", "exit:0@1s", NULL) == 0);
+		REQUIRE(podlife_fake_image_missing(x.f, "registry.example/missing:1") == 0);
 		REQUIRE(env_add(&x, y) == 0);
 		env_run(&x, 30 * SEC);
 		REQUIRE(podlife_engine_delete_pod(x.e, NULL, "f", -1) == 0);
@@ -481,6 +499,7 @@ static void test_fault_injection_every_call(void)
 		env x;
 		REQUIRE(env_init(&x) == 0);
 		REQUIRE(podlife_fake_behave(x.f, "init", "exit:0@1s", NULL) == 0);
+		REQUIRE(podlife_fake_image_missing(x.f, "registry.example/missing:1") == 0);
 		podlife_fake_fail_call(x.f, n);
 		REQUIRE(env_add(&x, y) == 0);
 		env_run(&x, 5 * MIN);
@@ -507,6 +526,35 @@ static void test_fault_injection_every_call(void)
 	}
 }
 
+static void test_fault_injection_every_call(void)
+{
+	for (size_t i = 0; i < sizeof FAULT_PODS / sizeof FAULT_PODS[0]; i++)
+		fault_injection(FAULT_PODS[i]);
+}
+
+/* podlife_engine_run on a simulated clock jumps from deadline to deadline. */
+static void test_run_loop_simulated(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\nspec:\n"
+	                    "  activeDeadlineSeconds: 90\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n") == 0);
+	CHECK_INT(podlife_engine_next_deadline(x.e), 90 * SEC);
+	/* the fake delivers exits from inside the loop's wake-ups */
+	CHECK_INT(podlife_engine_run(x.e, 60 * SEC, NULL, 0, NULL, NULL), PODLIFE_OK);
+	CHECK_INT(podlife_simclock_now(x.sc), 60 * SEC);
+	CHECK_STR(env_info(&x, "r").phase, "Running");
+	CHECK_INT(podlife_engine_run(x.e, 200 * SEC, NULL, 0, NULL, NULL), PODLIFE_OK);
+	CHECK_INT(podlife_simclock_now(x.sc), 200 * SEC);
+	podlife_fake_advance(x.f, podlife_simclock_now(x.sc));
+	podlife_engine_tick(x.e, podlife_simclock_now(x.sc));
+	podlife_pod_info i = env_info(&x, "r");
+	CHECK_STR(i.reason, "DeadlineExceeded");
+	CHECK_INT(i.finished, 1);
+	env_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_single_container_runs);
@@ -526,5 +574,6 @@ int main(void)
 	RUN(test_post_start_failure);
 	RUN(test_sidecar_order_and_job_completion);
 	RUN(test_fault_injection_every_call);
+	RUN(test_run_loop_simulated);
 	DONE();
 }
