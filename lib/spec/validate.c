@@ -1990,12 +1990,6 @@ static void validate_container_restart(vctx *v, const pl_container *c)
 	} else if (!in_list(c->restart_policy, ctr_restart_policies)) {
 		not_supported(v, ".restartPolicy", c->restart_policy, ctr_restart_policies, pp);
 	}
-	if (c->restart_policy_rules.n > 20) {
-		char detail[64];
-		snprintf(detail, sizeof(detail), "must have at most 20 items");
-		inv_i(v, ".restartPolicyRules", (int64_t)c->restart_policy_rules.n, detail,
-		      PL_POS(c, restart_policy_rules));
-	}
 	for (size_t i = 0; i < c->restart_policy_rules.n; i++) {
 		const pl_restart_rule *r = PL_ITEM(c->restart_policy_rules, pl_restart_rule, i);
 		size_t mark = push(v, ".restartPolicyRules[%zu]", i);
@@ -2003,10 +1997,9 @@ static void validate_container_restart(vctx *v, const pl_container *c)
 			req(v, ".action", "", PL_POS(r, action));
 		else if (!in_list(r->action, rule_actions))
 			not_supported(v, ".action", r->action, rule_actions, PL_POS(r, action));
+		/* a rule without exitCodes is accepted; it never matches */
 		const pl_exit_codes *ec = r->exit_codes;
-		if (!ec) {
-			req(v, ".exitCodes", "must be specified", r->obj.pos);
-		} else {
+		if (ec) {
 			if (empty(ec->operator_))
 				req(v, ".exitCodes.operator", "", PL_POS(ec, operator_));
 			else if (!in_list(ec->operator_, rule_operators))
