@@ -10,9 +10,12 @@
  * checked here in document order.
  *
  * Feature gates are taken as in Kubernetes 1.33 defaults
- * (RelaxedEnvironmentVariableValidation and PodLifecycleSleepActionAllowZero
- * on), plus ContainerRestartRules (KEP-5307) for Pods, which the engine
- * implements.
+ * (RelaxedEnvironmentVariableValidation, RelaxedDNSSearchValidation,
+ * PodLifecycleSleepActionAllowZero and InPlacePodVerticalScaling on), plus
+ * ContainerStopSignals and, for Pods, ContainerRestartRules (KEP-5307),
+ * which the engine implements.  Admission plugins (ServiceAccount, ...) do
+ * not run, so checks that only fail before admission fills fields in are
+ * left out.  Warnings follow pkg/api/pod/warnings.go.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
