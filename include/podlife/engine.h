@@ -302,6 +302,14 @@ PODLIFE_EXTERN int podlife_engine_notify_exited(podlife_engine *e, uint64_t toke
 /* A PENDING sandbox_run finished: rc PODLIFE_OK with `result`, or an error. */
 PODLIFE_EXTERN int podlife_engine_notify_sandbox(podlife_engine *e, uint64_t token, int rc,
                                                  const podlife_result *result);
+/*
+ * The sandbox created with `token` (its sandbox_run token) is gone (node
+ * reboot, lost network): its containers count as exited (137,
+ * ContainerStatusUnknown), a new sandbox is made and every init
+ * container runs again (SandboxChanged); under restartPolicy Never the
+ * pod is not restarted and ends.
+ */
+PODLIFE_EXTERN int podlife_engine_notify_sandbox_lost(podlife_engine *e, uint64_t token);
 /* A PENDING image_pull finished. */
 PODLIFE_EXTERN int podlife_engine_notify_pull(podlife_engine *e, uint64_t token, int rc,
                                               const podlife_result *result);

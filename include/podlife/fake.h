@@ -97,6 +97,11 @@ PODLIFE_EXTERN unsigned long podlife_fake_calls(const podlife_fake *f);
 /* The next exec or http hook calls return this exit code / status
  * (default 0 for exec, 200 for http). */
 PODLIFE_EXTERN void podlife_fake_hook_result(podlife_fake *f, int exec_exit_code, int http_status);
+/* The pod's sandbox dies with its containers (a node reboot); the engine
+ * is told with podlife_engine_notify_sandbox_lost.  ENOTFOUND when the
+ * pod has no running sandbox. */
+PODLIFE_EXTERN int podlife_fake_lose_sandbox(podlife_fake *f, const char *pod_namespace,
+                                             const char *pod_name);
 /* Makes container_list fail (1) or work (0). */
 PODLIFE_EXTERN void podlife_fake_list_fails(podlife_fake *f, int fail);
 

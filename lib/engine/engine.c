@@ -771,6 +771,44 @@ int podlife_engine_notify_sandbox(podlife_engine *e, uint64_t token, int rc,
 	return PODLIFE_OK;
 }
 
+int podlife_engine_notify_sandbox_lost(podlife_engine *e, uint64_t token)
+{
+	if (!e)
+		return PODLIFE_EINVAL;
+	unsigned int cidx;
+	uint32_t seq;
+	pl_pod *p = token_pod(e, token, &cidx, &seq);
+	if (!p || cidx != 0xff || p->sb != PL_SB_READY || p->sb_tok != seq)
+		return PODLIFE_ENOTFOUND;
+	pl_eng_now(e);
+	e->depth++;
+	/* Its containers went with it. */
+	for (size_t i = 0; i < p->nc; i++) {
+		pl_ctr *c = &p->c[i];
+		if (c->rt != PL_RT_RUNNING && c->rt != PL_RT_CREATED)
+			continue;
+		podlife_exit ex = PODLIFE_EXIT_INIT;
+		ex.exit_code = 137;
+		ex.reason = "ContainerStatusUnknown";
+		ex.message = "The container could not be located when the pod was terminated";
+		pl_ctr_exited(e, p, c, &ex);
+	}
+	if (p->state == PL_POD_ACTIVE) {
+		const char *rp = p->m->spec->restart_policy;
+		if (rp && strcmp(rp, "Never") == 0) {
+			/* computePodActions: Never and attempt != 0: no new sandbox */
+			p->flags |= PL_PF_NATURAL_END;
+			pl_begin_termination(e, p, pl_pod_grace(p));
+		} else {
+			p->flags |= PL_PF_RESTART_SB;
+		}
+	}
+	pl_pod_sync(e, p);
+	drain(e);
+	e->depth--;
+	return PODLIFE_OK;
+}
+
 int podlife_engine_notify_pull(podlife_engine *e, uint64_t token, int rc, const podlife_result *r)
 {
 	if (!e)

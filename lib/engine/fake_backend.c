@@ -51,6 +51,8 @@ typedef struct fk_sandbox {
 	bool used;
 	uint32_t gen;
 	bool running;
+	uint64_t token;  /* for podlife_engine_notify_sandbox_lost */
+	uint64_t key;    /* hash of namespace/name */
 } fk_sandbox;
 
 typedef struct fk_exit {
@@ -84,6 +86,8 @@ struct podlife_fake {
 	int list_fails;
 	podlife_fake_stats stats;
 };
+
+static uint64_t fk_hash(const char *s);
 
 /* ---- parsing ----------------------------------------------------------------------- */
 
@@ -386,8 +390,6 @@ static int fk_sandbox_run(void *ud, const podlife_sandbox_config *cfg, uint64_t 
                           podlife_result *r)
 {
 	podlife_fake *f = ud;
-	PL_UNUSED(cfg);
-	PL_UNUSED(token);
 	if (fault(f, r))
 		return PODLIFE_EBACKEND;
 	size_t idx = f->n_sbs;
@@ -409,6 +411,10 @@ static int fk_sandbox_run(void *ud, const podlife_sandbox_config *cfg, uint64_t 
 	s->used = true;
 	s->running = true;
 	s->gen++;
+	s->token = token;
+	char key[512];
+	snprintf(key, sizeof key, "%s/%s", cfg->pod_namespace, cfg->pod_name);
+	s->key = fk_hash(key);
 	f->stats.live_sandboxes++;
 	snprintf(r->id, sizeof r->id, "fake-s%zu-%u", idx, s->gen);
 	snprintf(r->pod_ip, sizeof r->pod_ip, "10.88.%zu.%zu", (idx / 250) % 250, idx % 250 + 2);
@@ -688,6 +694,35 @@ static int fk_adopt(void *ud, const char *id, uint64_t token)
 		return PODLIFE_ENOTFOUND;
 	c->token = token;
 	return PODLIFE_OK;
+}
+
+int podlife_fake_lose_sandbox(podlife_fake *f, const char *pod_namespace, const char *pod_name)
+{
+	if (!f || !pod_name)
+		return PODLIFE_EINVAL;
+	char key[512];
+	snprintf(key, sizeof key, "%s/%s", pod_namespace && *pod_namespace ? pod_namespace : "default",
+	         pod_name);
+	uint64_t k = fk_hash(key);
+	for (size_t i = 0; i < f->n_sbs; i++) {
+		fk_sandbox *s = &f->sbs[i];
+		if (!s->used || !s->running || s->key != k)
+			continue;
+		char id[64];
+		snprintf(id, sizeof id, "fake-s%zu-%u", i, s->gen);
+		/* its containers die without exit reports */
+		for (size_t c = 0; c < f->n_ctrs; c++) {
+			fk_ctr *ct = &f->ctrs[c];
+			if (ct->used && ct->state == 1 && strcmp(ct->sandbox, id) == 0) {
+				ct->state = 2;
+				ct->exit_at = PL_NEVER;
+				ct->exit_code = 137;
+			}
+		}
+		s->running = false;
+		return f->engine ? podlife_engine_notify_sandbox_lost(f->engine, s->token) : PODLIFE_OK;
+	}
+	return PODLIFE_ENOTFOUND;
 }
 
 /* ---- public ---------------------------------------------------------------------------- */

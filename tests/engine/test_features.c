@@ -602,6 +602,43 @@ static void test_hook_failures(void)
 	env_free(&x);
 }
 
+/* A lost sandbox reruns every init container (Always); Never ends the pod. */
+static void test_sandbox_lost(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "init", "exit:0", NULL) == 0);
+	REQUIRE(podlife_engine_add_pod(x.e, pod_v(&x, "Always", "", "busybox:1.36", "nginx:1.25", 80)) ==
+	        0);
+	env_run(&x, 10 * SEC);
+	REQUIRE(podlife_fake_lose_sandbox(x.f, NULL, "u") == 0);
+	CHECK_INT(env_count(&x, "SandboxChanged", NULL), 1);
+	env_run(&x, 20 * SEC);
+	CHECK_INT(env_count(&x, "Started", "init"), 2);
+	podlife_container_info c = env_ctr(&x, "u", "app");
+	CHECK_STR(c.state, "running");
+	CHECK_INT(c.restart_count, 1);
+	CHECK_STR(c.last_reason, "ContainerStatusUnknown");
+	CHECK_INT(c.last_exit_code, 137);
+	podlife_fake_stats st;
+	podlife_fake_get_stats(x.f, &st);
+	CHECK_INT(st.live_sandboxes, 1);
+	env_free(&x);
+
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "init", "exit:0", NULL) == 0);
+	REQUIRE(podlife_engine_add_pod(x.e, pod_v(&x, "Never", "", "busybox:1.36", "nginx:1.25", 80)) ==
+	        0);
+	env_run(&x, 10 * SEC);
+	REQUIRE(podlife_fake_lose_sandbox(x.f, NULL, "u") == 0);
+	env_run(&x, 20 * SEC);
+	podlife_pod_info i = env_info(&x, "u");
+	CHECK_STR(i.phase, "Failed");
+	CHECK_INT(i.finished, 1);
+	CHECK_INT(env_count(&x, "Started", "init"), 1);
+	env_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_update_rules);
@@ -619,5 +656,6 @@ int main(void)
 	RUN(test_pull_secrets);
 	RUN(test_sidecar_stopped_after_main);
 	RUN(test_hook_failures);
+	RUN(test_sandbox_lost);
 	DONE();
 }
