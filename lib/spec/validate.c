@@ -67,6 +67,8 @@
 #define MSG_MORE_HANDLERS "may not specify more than 1 handler type"
 #define MSG_MORE_VOLUMES "may not specify more than 1 volume type"
 
+static const char *const pull_policies[] = {"Always", "IfNotPresent", "Never", NULL};
+
 typedef struct msgs {
 	const char *m[8];
 	int n;
@@ -1124,6 +1126,9 @@ static void validate_key_to_paths(vctx *v, const char *child, const pl_node *ite
 	}
 }
 
+static void validate_other_source(vctx *v, const pl_volume *vol, const char *json,
+                                  const pl_node *n);
+
 /* validateVolumeSource; returns the number of errors. */
 static size_t validate_volume_source(vctx *v, const pl_volume *vol)
 {
@@ -1180,6 +1185,8 @@ static size_t validate_volume_source(vctx *v, const pl_volume *vol)
 				inv_i(v, ".configMap.defaultMode", cv->default_mode, MSG_FILE_MODE,
 				      PL_POS(cv, default_mode));
 			validate_key_to_paths(v, ".configMap", cv->items, PL_POS(cv, items));
+		} else {
+			validate_other_source(v, vol, j, vol->other[vol_sources[i].other]);
 		}
 	}
 	if (nsrc == 0)
@@ -1271,20 +1278,20 @@ static const char *const resource_field_paths[] = {
 	"requests.ephemeral-storage", "requests.memory", NULL};
 
 /* validateObjectFieldSelector for env (ConvertDownwardAPIFieldLabel first) */
-static void validate_field_ref(vctx *v, const pl_field_ref *fr)
+/* validateObjectFieldSelector (ConvertDownwardAPIFieldLabel first), at the
+ * fieldRef path already pushed. */
+static void validate_field_selector(vctx *v, const char *api, const char *fp_in,
+                                    const char *const *exprs, pl_pos papi, pl_pos pfp)
 {
-	size_t mark = push(v, ".fieldRef");
-	if (empty(fr->api_version)) {
-		req(v, ".apiVersion", "", PL_POS(fr, api_version));
-		pop(v, mark);
+	if (empty(api)) {
+		req(v, ".apiVersion", "", papi);
 		return;
 	}
-	if (empty(fr->field_path)) {
-		req(v, ".fieldPath", "", PL_POS(fr, field_path));
-		pop(v, mark);
+	if (empty(fp_in)) {
+		req(v, ".fieldPath", "", pfp);
 		return;
 	}
-	const char *fp = fr->field_path;
+	const char *fp = fp_in;
 	char detail[600];
 	size_t n = strlen(fp);
 	/* SplitMaybeSubscriptedPath */
@@ -1292,10 +1299,10 @@ static void validate_field_ref(vctx *v, const pl_field_ref *fr)
 	if (n >= 2 && strcmp(fp + n - 2, "']") == 0)
 		open = strstr(fp, "['");
 	bool subscripted = open && open > fp && open + 2 <= fp + n - 2;
-	if (strcmp(fr->api_version, "v1") != 0) {
+	if (strcmp(api, "v1") != 0) {
 		snprintf(detail, sizeof(detail), "error converting fieldPath: unsupported pod version: %s",
-		         fr->api_version);
-		inv_s(v, ".fieldPath", fp, detail, PL_POS(fr, field_path));
+		         api);
+		inv_s(v, ".fieldPath", fp, detail, pfp);
 	} else if (subscripted) {
 		size_t plen = (size_t)(open - fp);
 		char path[256];
@@ -1312,25 +1319,141 @@ static void validate_field_ref(vctx *v, const pl_field_ref *fr)
 		if (strcmp(path, "metadata.annotations") != 0 && strcmp(path, "metadata.labels") != 0) {
 			snprintf(detail, sizeof(detail),
 			         "error converting fieldPath: field label does not support subscript: %s", fp);
-			inv_s(v, ".fieldPath", fp, detail, PL_POS(fr, field_path));
+			inv_s(v, ".fieldPath", fp, detail, pfp);
 		} else if (strcmp(path, "metadata.annotations") == 0) {
 			for (char *c = sub; *c; c++)
 				if (*c >= 'A' && *c <= 'Z')
 					*c = (char)(*c - 'A' + 'a');
-			inv_msgs(v, "", sub, is_qualified_name(sub), PL_POS(fr, field_path));
+			inv_msgs(v, "", sub, is_qualified_name(sub), pfp);
 		} else {
-			inv_msgs(v, "", sub, is_qualified_name(sub), PL_POS(fr, field_path));
+			inv_msgs(v, "", sub, is_qualified_name(sub), pfp);
 		}
 	} else if (!in_list(fp, downward_labels)) {
 		snprintf(detail, sizeof(detail), "error converting fieldPath: field label not supported: %s",
 		         fp);
-		inv_s(v, ".fieldPath", fp, detail, PL_POS(fr, field_path));
+		inv_s(v, ".fieldPath", fp, detail, pfp);
 	} else {
 		const char *internal = strcmp(fp, "spec.host") == 0 ? "spec.nodeName" : fp;
-		if (!in_list(internal, env_field_paths))
-			not_supported(v, ".fieldPath", internal, env_field_paths, PL_POS(fr, field_path));
+		if (!in_list(internal, exprs))
+			not_supported(v, ".fieldPath", internal, exprs, pfp);
 	}
+}
+
+static void validate_field_ref(vctx *v, const pl_field_ref *fr)
+{
+	size_t mark = push(v, ".fieldRef");
+	validate_field_selector(v, fr->api_version, fr->field_path, env_field_paths,
+	                        PL_POS(fr, api_version), PL_POS(fr, field_path));
 	pop(v, mark);
+}
+
+static const char *const volume_field_paths[] = {"metadata.annotations", "metadata.labels",
+                                                 "metadata.name", "metadata.namespace",
+                                                 "metadata.uid", NULL};
+
+/* ValidateLocalNonReservedPath */
+static void local_non_reserved(vctx *v, const char *child, const char *path, pl_pos p)
+{
+	local_descending(v, child, path, p);
+	if (!strncmp(path, "..", 2) && strncmp(path, "../", 3) != 0)
+		inv_s(v, child, path, "must not start with '..'", p);
+}
+
+static void file_mode(vctx *v, const char *child, const pl_node *mode, pl_pos where)
+{
+	if (!node_set(mode))
+		return;
+	const char *t = pl_node_text(mode);
+	long long m = t ? strtoll(t, NULL, 0) : 0;
+	if (m > 0777 || m < 0)
+		inv_i(v, child, m, MSG_FILE_MODE, node_pos(mode, where));
+}
+
+/* validateDownwardAPIVolumeFile: Go names the source, not the item. */
+static void downward_file(vctx *v, const pl_node *it, pl_pos where)
+{
+	pl_pos ip = node_pos(it, where);
+	const char *path = node_str(it, "path");
+	pl_pos pp = node_pos(pl_node_get(it, "path"), ip);
+	if (!*path)
+		req(v, ".path", "", pp);
+	local_non_reserved(v, ".path", path, pp);
+	const pl_node *fr = pl_node_get(it, "fieldRef");
+	const pl_node *rf = pl_node_get(it, "resourceFieldRef");
+	if (node_set(fr)) {
+		size_t mark = push(v, ".fieldRef");
+		const char *api = node_str(fr, "apiVersion");
+		validate_field_selector(v, *api ? api : "v1", node_str(fr, "fieldPath"),
+		                        volume_field_paths, node_pos(fr, ip),
+		                        node_pos(pl_node_get(fr, "fieldPath"), node_pos(fr, ip)));
+		pop(v, mark);
+		if (node_set(rf))
+			inv_s(v, "", "resource",
+			      "fieldRef and resourceFieldRef can not be specified simultaneously", ip);
+	} else if (node_set(rf)) {
+		size_t mark = push(v, ".resourceFieldRef");
+		pl_pos rp = node_pos(rf, ip);
+		const char *res = node_str(rf, "resource");
+		if (!*node_str(rf, "containerName"))
+			req(v, ".containerName", "", rp);
+		else if (!*res)
+			req(v, ".resource", "", rp);
+		else if (!in_list(res, resource_field_paths) && !has_prefix(res, "requests.hugepages-") &&
+		         !has_prefix(res, "limits.hugepages-"))
+			not_supported(v, ".resource", res, resource_field_paths,
+			              node_pos(pl_node_get(rf, "resource"), rp));
+		pop(v, mark);
+	} else {
+		req(v, "", "one of fieldRef and resourceFieldRef is required", ip);
+	}
+	file_mode(v, ".mode", pl_node_get(it, "mode"), ip);
+}
+
+/* The volume sources the model keeps verbatim: validatePersistentClaimVolumeSource,
+ * validateNFSVolumeSource, validateGitRepoVolumeSource, validateCSIVolumeSource
+ * (driver), validateDownwardAPIVolumeSource, validateImageVolumeSource. */
+static void validate_other_source(vctx *v, const pl_volume *vol, const char *json,
+                                  const pl_node *n)
+{
+	pl_pos np = node_pos(n, vol->obj.pos);
+	if (!n || n->kind != PL_N_MAP)
+		return;
+	if (!strcmp(json, "persistentVolumeClaim")) {
+		if (!*node_str(n, "claimName"))
+			req(v, ".persistentVolumeClaim.claimName", "", np);
+	} else if (!strcmp(json, "nfs")) {
+		const char *path = node_str(n, "path");
+		pl_pos pp = node_pos(pl_node_get(n, "path"), np);
+		if (!*node_str(n, "server"))
+			req(v, ".nfs.server", "", np);
+		if (!*path)
+			req(v, ".nfs.path", "", pp);
+		if (path[0] != '/')
+			inv_s(v, ".nfs.path", path, "must be an absolute path", pp);
+	} else if (!strcmp(json, "gitRepo")) {
+		if (!*node_str(n, "repository"))
+			req(v, ".gitRepo.repository", "", np);
+		local_descending(v, ".gitRepo.directory", node_str(n, "directory"),
+		                 node_pos(pl_node_get(n, "directory"), np));
+	} else if (!strcmp(json, "csi")) {
+		if (!*node_str(n, "driver"))
+			req(v, ".csi.driver", "", np);
+	} else if (!strcmp(json, "downwardAPI")) {
+		size_t mark = push(v, ".downwardAPI");
+		file_mode(v, ".defaultMode", pl_node_get(n, "defaultMode"), np);
+		const pl_node *items = pl_node_get(n, "items");
+		if (items && items->kind == PL_N_SEQ)
+			for (size_t i = 0; i < items->n; i++)
+				downward_file(v, items->u.items[i], np);
+		pop(v, mark);
+	} else if (!strcmp(json, "image")) {
+		if (!v->tmpl && !*node_str(n, "reference"))
+			req(v, ".image.reference", "", np);
+		const char *pp = node_str(n, "pullPolicy");
+		if (*pp && !in_list(pp, pull_policies))
+			not_supported(v, ".image.pullPolicy", pp, pull_policies,
+			              node_pos(pl_node_get(n, "pullPolicy"), np));
+	}
 }
 
 static bool divisor_ok(const char *res, const pl_quantity *q)
@@ -1645,7 +1768,6 @@ static void validate_mounts(vctx *v, const pl_container *c)
 	smap_free(&dpaths);
 }
 
-static const char *const pull_policies[] = {"Always", "IfNotPresent", "Never", NULL};
 static const char *const tm_policies[] = {"File", "FallbackToLogsOnError", NULL};
 static const char *const proc_mounts[] = {"Default", "Unmasked", NULL};
 static const char *const seccomp_types[] = {"Localhost", "RuntimeDefault", "Unconfined", NULL};

@@ -182,6 +182,16 @@ static const vcase cases[] = {
 	 "spec.volumes[0].configMap.items[0].path: Invalid value: \"/etc/k\": must be a relative path"},
 	{"secret item key", POD("  volumes:\n  - name: d\n    secret:\n      secretName: x\n      items: [{path: k}]\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.volumes[0].secret.items[0].key: Required value"},
+	{"pvc claimName", POD("  volumes:\n  - name: d\n    persistentVolumeClaim: {readOnly: true}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.volumes[0].persistentVolumeClaim.claimName: Required value"},
+	{"nfs path", POD("  volumes:\n  - name: d\n    nfs: {server: nfs.example, path: exports/a}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.volumes[0].nfs.path: Invalid value: \"exports/a\": must be an absolute path"},
+	{"downwardAPI path", POD("  volumes:\n  - name: d\n    downwardAPI:\n      items: [{path: ../labels, fieldRef: {fieldPath: metadata.labels}}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.volumes[0].downwardAPI.path: Invalid value: \"../labels\": must not contain '..'"},
+	{"downwardAPI fieldRef", POD("  volumes:\n  - name: d\n    downwardAPI:\n      items: [{path: ip, fieldRef: {fieldPath: status.podIP}}]\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.volumes[0].downwardAPI.fieldRef.fieldPath: Unsupported value: \"status.podIP\": supported values: \"metadata.annotations\", \"metadata.labels\", \"metadata.name\", \"metadata.namespace\", \"metadata.uid\""},
+	{"image volume reference", POD("  volumes:\n  - name: d\n    image: {pullPolicy: IfNotPresent}\n  containers:\n  - {name: c, image: nginx}\n"),
+	 "spec.volumes[0].image.reference: Required value"},
 	{"emptyDir negative size", POD("  volumes:\n  - name: d\n    emptyDir: {sizeLimit: -1Gi}\n  containers:\n  - {name: c, image: nginx}\n"),
 	 "spec.volumes[0].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity"},
 	{"mount not found", CTR("    volumeMounts:\n    - {name: data, mountPath: /d}\n"),
@@ -426,6 +436,8 @@ static void test_valid_pod(void)
 		"  os: {name: linux}\n"
 		"  volumes:\n  - {name: data, emptyDir: {sizeLimit: 1Gi}}\n"
 		"  - {name: conf, configMap: {name: conf}}\n"
+		"  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}, {path: cpu, resourceFieldRef: {containerName: web, resource: limits.cpu}}]}}\n"
+		"  - {name: share, nfs: {server: nfs.example, path: /exports}}\n"
 		"  initContainers:\n"
 		"  - name: log\n    image: busybox\n    restartPolicy: Always\n"
 		"    readinessProbe: {exec: {command: [cat, /tmp/ok]}}\n"
