@@ -353,6 +353,24 @@ static void test_delete_grace_zero_gets_two_seconds(void)
 	env_free(&x);
 }
 
+/* lifecycle.stopSignal replaces SIGTERM: the fake's exit step answers a
+ * stop signal with 128 + signal. */
+static void test_stop_signal(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "app", "exit:0@1h", NULL) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sig\nspec:\n  os:\n    name: linux\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n"
+	                    "    lifecycle:\n      stopSignal: SIGINT\n") == 0);
+	env_run(&x, 5 * SEC);
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "sig", -1) == 0);
+	env_run(&x, 10 * SEC);
+	CHECK_INT(env_ctr(&x, "sig", "app").exit_code, 130);
+	CHECK_STR(env_info(&x, "sig").phase, "Failed");
+	env_free(&x);
+}
+
 static void test_active_deadline(void)
 {
 	env x;
@@ -569,6 +587,7 @@ int main(void)
 	RUN(test_node_selector_admission);
 	RUN(test_delete_graceful);
 	RUN(test_delete_grace_zero_gets_two_seconds);
+	RUN(test_stop_signal);
 	RUN(test_active_deadline);
 	RUN(test_post_start_and_pre_stop);
 	RUN(test_post_start_failure);
