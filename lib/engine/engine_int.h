@@ -169,7 +169,7 @@ typedef struct pl_pod {
 	pl_img_backoff *imgb;
 	size_t n_garbage;
 	char **garbage;           /* container ids whose removal failed; retried */
-	pl_columns last_cols;     /* for change notification */
+	uint32_t cols_hash;       /* of the columns last notified (on_pod_changed) */
 	pl_phase last_phase;
 } pl_pod;
 

@@ -901,12 +901,11 @@ void pl_pod_sync(podlife_engine *e, pl_pod *p)
 		pl_columns cols;
 		memset(&cols, 0, sizeof cols);
 		pl_compute_columns(&p->st, now, &cols);
-		/* RESTARTS' "(x ago)" changes with time alone: compare counts. */
-		if (strcmp(cols.status, p->last_cols.status) != 0 ||
-		    strcmp(cols.ready, p->last_cols.ready) != 0 || cols.restarts != p->last_cols.restarts ||
-		    p->st.phase != (pl_phase)p->last_cols.restarts_text[47]) {
-			p->last_cols = cols;
-			p->last_cols.restarts_text[47] = (char)p->st.phase;
+		/* RESTARTS' "(x ago)" changes with time alone: hash the count. */
+		uint32_t h = pl_image_hash(cols.status) * 31u + pl_image_hash(cols.ready);
+		h = h * 31u + (uint32_t)cols.restarts * 7u + (uint32_t)p->st.phase + 1u;
+		if (h != p->cols_hash) {
+			p->cols_hash = h;
 			e->on_changed(e->changed_ud, p->ns, p->name);
 		}
 	}
