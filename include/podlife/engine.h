@@ -324,7 +324,9 @@ PODLIFE_EXTERN int podlife_engine_notify_exec(podlife_engine *e, uint64_t token,
  * its completion pipe and notify.  Returns when `until_ms` is reached,
  * when every pod is finished (if until_ms is INT64_MAX), or when on_wake
  * returns non-zero.  Uses the engine's clock; with a simulated clock it
- * advances the clock to each deadline instead of sleeping.
+ * advances the clock to each deadline instead of sleeping (ESTATE when
+ * nothing is pending and no descriptor is watched).  The fake backend's
+ * exits are not engine deadlines: drive the fake with podlife_fake_run.
  */
 struct pollfd;
 typedef int (*podlife_wake_fn)(void *ud, podlife_engine *e, struct pollfd *fds, size_t nfds);
