@@ -128,7 +128,8 @@ typedef enum podlife_error_type {
 	PODLIFE_ERRTYPE_TOO_LONG,      /* "Too long" */
 	PODLIFE_ERRTYPE_TYPE_INVALID,  /* wrong type: "Invalid value" */
 	PODLIFE_ERRTYPE_UNKNOWN_FIELD, /* field not in the schema */
-	PODLIFE_ERRTYPE_INTERNAL       /* "Internal error" */
+	PODLIFE_ERRTYPE_INTERNAL,      /* "Internal error" */
+	PODLIFE_ERRTYPE_TOO_MANY       /* "Too many" (a list longer than allowed) */
 } podlife_error_type;
 
 /* The API server's text for a type ("Required value", ...). Static. */

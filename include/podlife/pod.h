@@ -184,8 +184,9 @@ PODLIFE_EXTERN int podlife_pods_to_yaml(podlife_pod *const *pods, size_t n, unsi
 /*
  * Parses a Kubernetes resource quantity ("100m", "1.5Gi", "2e3") into
  * thousandths of a unit, rounded up as the API server rounds to milli
- * precision.  EINVAL with the API server's message in *err (optional, free
- * with podlife_error_free) for bad syntax; ETOOBIG on overflow.
+ * precision.  EINVAL for bad syntax and ETOOBIG when the value does not
+ * fit in an int64 of thousandths; either way *err (optional) receives an
+ * error with the API server's message, freed with podlife_error_free.
  */
 PODLIFE_EXTERN int podlife_quantity_parse_milli(const char *text, int64_t *milli,
                                                 podlife_error **err);

@@ -48,6 +48,7 @@ const char *podlife_error_type_name(podlife_error_type type)
 	case PODLIFE_ERRTYPE_TOO_LONG: return "Too long";
 	case PODLIFE_ERRTYPE_UNKNOWN_FIELD: return "unknown field";
 	case PODLIFE_ERRTYPE_INTERNAL: return "Internal error";
+	case PODLIFE_ERRTYPE_TOO_MANY: return "Too many";
 	case PODLIFE_ERRTYPE_NONE:
 	default: return "";
 	}
@@ -62,6 +63,7 @@ static bool type_shows_value(podlife_error_type t)
 	case PODLIFE_ERRTYPE_NOT_SUPPORTED:
 	case PODLIFE_ERRTYPE_NOT_FOUND:
 	case PODLIFE_ERRTYPE_DUPLICATE:
+	case PODLIFE_ERRTYPE_TOO_MANY:
 		return true;
 	default:
 		return false;

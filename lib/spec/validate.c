@@ -2131,8 +2131,9 @@ static void validate_container_restart(vctx *v, const pl_container *c)
 				not_supported(v, ".exitCodes.operator", ec->operator_, rule_operators,
 				              PL_POS(ec, operator_));
 			if (ec->values.n > 255)
-				inv_i(v, ".exitCodes.values", (int64_t)ec->values.n,
-				      "must have at most 255 items", PL_POS(ec, values));
+				e_int(v, ".exitCodes.values", PODLIFE_ERRTYPE_TOO_MANY,
+				      (int64_t)ec->values.n, "must have at most 255 items",
+				      PL_POS(ec, values));
 		}
 		pop(v, mark);
 	}
