@@ -152,6 +152,81 @@ static void default_container(pl_arena *ar, pl_container *c, bool pod, bool host
 	}
 }
 
+/* ---- sources kept verbatim: defaults go into their document nodes ---- */
+
+static pl_node *raw_scalar(pl_arena *ar, const char *text, pl_scalar_style style)
+{
+	pl_node *n = pl_arena_alloc(ar, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = PL_N_SCALAR;
+	n->style = (uint8_t)style;
+	n->n = strlen(text);
+	n->u.text = pl_arena_strdup(ar, text);
+	return n->u.text ? n : NULL;
+}
+
+/* Adds key: value to map node m unless the key is there (and not null). */
+static void raw_default(pl_arena *ar, pl_node *m, const char *key, const char *value,
+                        pl_scalar_style style)
+{
+	if (!m || m->kind != PL_N_MAP)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->u.pairs[i].key->u.text, key) == 0) {
+			if (m->u.pairs[i].value->kind != PL_N_NULL)
+				return;
+			pl_node *v = raw_scalar(ar, value, style);
+			if (v)
+				m->u.pairs[i].value = v;
+			return;
+		}
+	pl_pair *pairs = pl_arena_alloc(ar, (m->n + 1) * sizeof(*pairs));
+	pl_node *k = raw_scalar(ar, key, PL_SC_QUOTED), *v = raw_scalar(ar, value, style);
+	if (!pairs || !k || !v)
+		return;
+	if (m->n)
+		memcpy(pairs, m->u.pairs, m->n * sizeof(*pairs));
+	pairs[m->n].key = k;
+	pairs[m->n].value = v;
+	m->u.pairs = pairs;
+	m->n++;
+}
+
+/* SetDefaults_ObjectFieldSelector on items[*].fieldRef of a downward API list. */
+static void raw_default_items(pl_arena *ar, const pl_node *items)
+{
+	if (!items || items->kind != PL_N_SEQ)
+		return;
+	for (size_t i = 0; i < items->n; i++)
+		raw_default(ar, pl_node_get(items->u.items[i], "fieldRef"), "apiVersion", "v1",
+		            PL_SC_QUOTED);
+}
+
+/* SetDefaults_DownwardAPIVolumeSource, SetDefaults_ProjectedVolumeSource,
+ * SetDefaults_ServiceAccountTokenProjection. */
+static void default_raw_volume(pl_arena *ar, pl_volume *v)
+{
+	int fi = pl_schema_field_by_name(&pl_schema_volume, "downwardAPI");
+	int pi = pl_schema_field_by_name(&pl_schema_volume, "projected");
+	if (fi >= 0 && ((v->obj.present >> fi) & 1u)) {
+		pl_node *d = *(pl_node **)(void *)((char *)v + pl_schema_volume.fields[fi].offset);
+		raw_default(ar, d, "defaultMode", "420", PL_SC_PLAIN);
+		raw_default_items(ar, pl_node_get(d, "items"));
+	}
+	if (pi >= 0 && ((v->obj.present >> pi) & 1u)) {
+		pl_node *p = *(pl_node **)(void *)((char *)v + pl_schema_volume.fields[pi].offset);
+		raw_default(ar, p, "defaultMode", "420", PL_SC_PLAIN);
+		const pl_node *srcs = pl_node_get(p, "sources");
+		for (size_t i = 0; srcs && srcs->kind == PL_N_SEQ && i < srcs->n; i++) {
+			pl_node *tok = pl_node_get(srcs->u.items[i], "serviceAccountToken");
+			raw_default(ar, tok, "expirationSeconds", "3600", PL_SC_PLAIN);
+			raw_default_items(ar, pl_node_get(pl_node_get(srcs->u.items[i], "downwardAPI"),
+			                                  "items"));
+		}
+	}
+}
+
 /* SetDefaults_Volume and the source-specific functions. */
 static void default_volume(pl_arena *ar, pl_volume *v)
 {
@@ -164,6 +239,7 @@ static void default_volume(pl_arena *ar, pl_volume *v)
 		SET_INT(v->secret, default_mode, 0644);
 	if (v->config_map && !PL_HAS(v->config_map, default_mode))
 		SET_INT(v->config_map, default_mode, 0644);
+	default_raw_volume(ar, v);
 }
 
 void pl_default_pod(pl_pod_model *m, pl_arena *ar, bool is_template)

@@ -201,6 +201,36 @@ static void test_volume_defaults(void)
 	podlife_pod_list_free(l);
 }
 
+static void test_verbatim_volume_defaults(void)
+{
+	podlife_pod_list *l = parse_ok("kind: Pod\nmetadata: {name: a}\nspec:\n"
+	                               "  containers: [{name: c, image: 'busybox:1'}]\n"
+	                               "  volumes:\n"
+	                               "  - name: info\n"
+	                               "    downwardAPI:\n"
+	                               "      items:\n"
+	                               "      - path: labels\n"
+	                               "        fieldRef: {fieldPath: metadata.labels}\n"
+	                               "  - name: tok\n"
+	                               "    projected:\n"
+	                               "      sources:\n"
+	                               "      - serviceAccountToken: {path: token}\n",
+	                               0, NULL);
+	REQUIRE(l);
+	podlife_pod *p = podlife_pod_list_get(l, 0);
+	int64_t i = 0;
+	const char *s;
+	CHECK(podlife_pod_get_int(p, "spec.volumes[0].downwardAPI.defaultMode", &i) == PODLIFE_OK);
+	CHECK_INT(i, 420);
+	CHECK(podlife_pod_get_string(p, "spec.volumes[0].downwardAPI.items[0].fieldRef.apiVersion", &s) == PODLIFE_OK);
+	CHECK_STR(s, "v1");
+	CHECK(podlife_pod_get_int(p, "spec.volumes[1].projected.defaultMode", &i) == PODLIFE_OK);
+	CHECK_INT(i, 420);
+	CHECK(podlife_pod_get_int(p, "spec.volumes[1].projected.sources[0].serviceAccountToken.expirationSeconds", &i) == PODLIFE_OK);
+	CHECK_INT(i, 3600);
+	podlife_pod_list_free(l);
+}
+
 static void test_access_paths(void)
 {
 	podlife_pod_list *l = parse_ok(minimal, 0, NULL);
@@ -488,6 +518,7 @@ int main(void)
 	RUN(test_SetDefaults_Container_and_Probe);
 	RUN(test_negative_grace_becomes_1);
 	RUN(test_volume_defaults);
+	RUN(test_verbatim_volume_defaults);
 	RUN(test_access_paths);
 	RUN(test_verbatim_fields);
 	RUN(test_json_and_yaml_export_round_trip);
