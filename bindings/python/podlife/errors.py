@@ -62,6 +62,7 @@ class ErrorType(enum.IntEnum):
     TYPE_INVALID = 8
     UNKNOWN_FIELD = 9
     INTERNAL = 10
+    TOO_MANY = 11
 
     @property
     def text(self) -> str:
