@@ -6,6 +6,9 @@
  *
  *   meson setup build-bench -Dbenchmarks=true --buildtype=release
  *   ninja -C build-bench && build-bench/tests/bench/bench_parse [DIR] [SECONDS]
+ *
+ * On a loaded machine wall-clock figures swing; tests/bench/parse-ratio.sh
+ * gives the same ratios from instruction counts (callgrind).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -172,8 +175,22 @@ int main(int argc, char **argv)
 		jbytes += docs[i].jlen;
 	}
 	printf("corpus: %zu manifests, %zu bytes YAML, %zu bytes JSON\n", ndocs, ybytes, jbytes);
-	if (argc > 3 && strcmp(argv[3], "podlife-only") == 0) { /* for profilers */
-		printf("YAML  podlife %8.1f MB/s\n", measure(run_podlife, 0, seconds, &b));
+	if (argc > 3) {
+		/*
+		 * One mode alone, for instruction counts that do not depend on
+		 * the machine's load:
+		 *   valgrind --tool=callgrind bench_parse DIR 0 MODE
+		 * with MODE one of none, scan, podlife, jansson, podlife-json;
+		 * a mode's cost is its count minus the count of "none".
+		 */
+		const char *mode = argv[3];
+		if (strcmp(mode, "none") == 0)
+			return 0;
+		run_fn fn = strcmp(mode, "scan") == 0      ? run_scan
+		            : strcmp(mode, "jansson") == 0 ? run_jansson
+		                                           : run_podlife;
+		int json = strcmp(mode, "jansson") == 0 || strcmp(mode, "podlife-json") == 0;
+		printf("%s %8.1f MB/s\n", mode, measure(fn, json, seconds, &b));
 		return 0;
 	}
 	double scan = measure(run_scan, 0, seconds, &b);
