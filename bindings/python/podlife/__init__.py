@@ -118,8 +118,9 @@ library_path: str = _lib.path
 
 
 def version() -> str:
-    """The loaded C library's version, "MAJOR.MINOR.PATCH"."""
-    return library_version
+    """The loaded C library's version, "MAJOR.MINOR.PATCH" (asked from
+    the library: podlife_version)."""
+    return _lib.text(_lib.lib.podlife_version(None))
 
 
 __all__ = [
