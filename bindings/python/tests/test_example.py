@@ -1,0 +1,51 @@
+"""examples/python/dry_run.py runs and prints the timeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import podlife
+from conftest import CHECKOUT, PKG_ROOT
+
+EXAMPLE = CHECKOUT / "examples" / "python" / "dry_run.py"
+
+
+def run(*args):
+    env = dict(os.environ, PODLIFE_LIBRARY=podlife.library_path, PYTHONPATH=str(PKG_ROOT))
+    return subprocess.run([sys.executable, str(EXAMPLE), *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_dry_run_table():
+    r = run(str(CHECKOUT / "tests" / "manifests" / "seed" / "initpod02.yaml"),
+            "--behave", "initc=exit:1@2s", "--for", "1m")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines.count(next(l for l in lines if l.startswith("TIME"))) == 1
+    rows = [l for l in lines if "  pod  " in l]
+    assert rows[0].split()[0] == "0s" and "Init:0/1" in rows[0]
+    assert any("Init:CrashLoopBackOff" in l and l.startswith("4s") for l in rows)
+    assert len(rows) == len(set(rows))  # a row only when a column changed
+    assert "at the end:" in r.stdout and "CrashLoopBackOff" in r.stdout.split("at the end:")[1]
+
+
+def test_dry_run_json_and_delete():
+    r = run(str(CHECKOUT / "tests" / "manifests" / "seed" / "myapp-pod.yaml"), "-o", "json",
+            "--for", "20s", "--delete-at", "10s", "--image-missing", "busybox:1.28",
+            "--pull-fail", "busybox:1.28=1")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(l) for l in r.stdout.splitlines()]
+    assert any(o.get("event", {}).get("reason") == "Killing" for o in out)
+    assert any(o.get("status") == "Terminating" for o in out)
+    assert out[-1]["t"] == 20.0 and "phase" in out[-1]["final"]
+    assert any(o.get("event", {}).get("reason") == "Pulling" for o in out)
+
+
+def test_dry_run_errors():
+    r = run(str(CHECKOUT / "tests" / "manifests" / "seed" / "initpod02.yaml"), "--behave", "x")
+    assert r.returncode == 2 and "dry_run:" in r.stderr
+    r = run("/nonexistent.yaml")
+    assert r.returncode == 1 and "dry_run:" in r.stderr
