@@ -332,6 +332,8 @@ int cmd_simulate(int argc, char **argv)
 	cfg.on_event = on_event;
 	cfg.event_ud = &s;
 	cfg.on_pod_changed = on_changed;
+	if (!s.json)
+		cfg.flags |= PODLIFE_ENGINE_KEEP_EVENTS; /* for the closing Events table */
 	cfg.changed_ud = &s;
 	rc = podlife_engine_new(&cfg, &s.e);
 	free(kv);
@@ -371,6 +373,11 @@ int cmd_simulate(int argc, char **argv)
 			if (podlife_engine_explain(s.e, s.ns, s.name, NULL, &ex) == PODLIFE_OK) {
 				printf("\nat the end:\n%s", ex);
 				podlife_free(ex);
+			}
+			char *evs = NULL;
+			if (podlife_engine_describe_events(s.e, s.ns, s.name, &evs) == PODLIFE_OK) {
+				printf("\n%s", evs);
+				podlife_free(evs);
 			}
 		}
 		podlife_free(final);

@@ -72,7 +72,11 @@ typedef enum podlife_pod_security {
 typedef enum podlife_engine_flags {
 	/* Honour container-level restartPolicy and restartPolicyRules on
 	 * exit codes (KEP-5307, gate ContainerRestartRules). */
-	PODLIFE_ENGINE_RESTART_RULES = 1u << 0
+	PODLIFE_ENGINE_RESTART_RULES = 1u << 0,
+	/* Keep each pod's events, counted and aggregated as the kubelet's
+	 * recorder does, for podlife_engine_describe_events (costs memory
+	 * per pod: at most 256 rows). */
+	PODLIFE_ENGINE_KEEP_EVENTS = 1u << 1
 } podlife_engine_flags;
 
 #define PODLIFE_ENGINE_CONFIG_VERSION 1
@@ -258,6 +262,15 @@ PODLIFE_EXTERN int podlife_engine_container_info(podlife_engine *e, const char *
  */
 PODLIFE_EXTERN int podlife_engine_status_json(podlife_engine *e, const char *pod_namespace,
                                               const char *name, char **out);
+
+/*
+ * The pod's events as `kubectl describe pod` prints its Events section
+ * (Type, Reason, Age, From, Message; repeated events counted "x5 over
+ * 2m").  Owned, podlife_free.  ESTATE unless the engine was made with
+ * PODLIFE_ENGINE_KEEP_EVENTS.
+ */
+PODLIFE_EXTERN int podlife_engine_describe_events(podlife_engine *e, const char *pod_namespace,
+                                                  const char *name, char **out);
 
 /*
  * Why the pod or one of its containers (container may be NULL) is in its

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "events.h"
 
 #define PL_TOMBSTONE UINT32_MAX
 
@@ -48,16 +49,40 @@ static pl_pod *token_pod(podlife_engine *e, uint64_t tok, unsigned int *cidx, ui
 	return e->pods[s - 1];
 }
 
-void pl_emit(podlife_engine *e, const pl_pod *p, const pl_ctr *c, bool warning,
-             const char *reason, const char *fmt, ...)
+pl_ms pl_wall_offset(podlife_engine *e)
 {
-	if (!e->on_event)
+	if (e->clock->wall_ms)
+		return e->clock->wall_ms(e->clock->ud) - e->clock->now_ms(e->clock->ud);
+	return podlife_clock_real()->wall_ms(NULL) - podlife_clock_real()->now_ms(NULL);
+}
+
+void pl_emit(podlife_engine *e, pl_pod *p, const pl_ctr *c, bool warning, const char *reason,
+             const char *fmt, ...)
+{
+	bool keep = (e->flags & PODLIFE_ENGINE_KEEP_EVENTS) != 0;
+	if (!e->on_event && !keep)
 		return;
 	char msg[1024], path[320];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (c)
+		snprintf(path, sizeof path, "spec.%s{%s}",
+		         c->kind == PL_CKIND_REGULAR ? "containers" : "initContainers",
+		         c->spec->name ? c->spec->name : "");
+	if (keep) {
+		if (!p->events) {
+			p->events = pl_malloc(&e->a, sizeof *p->events);
+			if (p->events)
+				pl_event_log_init(p->events, &e->a, 0);
+		}
+		if (p->events)
+			pl_event_log_record(p->events, warning ? PL_EVENT_WARNING : PL_EVENT_NORMAL, reason,
+			                    msg, c ? path : NULL, e->now);
+	}
+	if (!e->on_event)
+		return;
 	podlife_event ev;
 	memset(&ev, 0, sizeof ev);
 	ev.version = PODLIFE_EVENT_VERSION;
@@ -69,9 +94,6 @@ void pl_emit(podlife_engine *e, const pl_pod *p, const pl_ctr *c, bool warning,
 	ev.pod_name = p->name;
 	if (c) {
 		ev.container = c->spec->name;
-		snprintf(path, sizeof path, "spec.%s{%s}",
-		         c->kind == PL_CKIND_REGULAR ? "containers" : "initContainers",
-		         c->spec->name ? c->spec->name : "");
 		ev.field_path = path;
 	}
 	e->on_event(e->event_ud, &ev);
@@ -237,6 +259,10 @@ void pl_pod_destroy(podlife_engine *e, pl_pod *p)
 	pl_free(a, p->garbage);
 	pl_free(a, p->sandbox_id);
 	pl_free(a, p->key);
+	if (p->events) {
+		pl_event_log_free(p->events);
+		pl_free(a, p->events);
+	}
 	podlife_pod_release(p->pod);
 	pl_free(a, p);
 }

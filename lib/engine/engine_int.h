@@ -170,6 +170,7 @@ typedef struct pl_pod {
 	size_t n_garbage;
 	char **garbage;           /* container ids whose removal failed; retried */
 	uint32_t cols_hash;       /* of the columns last notified (on_pod_changed) */
+	struct pl_event_log *events; /* with PODLIFE_ENGINE_KEEP_EVENTS, else NULL */
 	pl_phase last_phase;
 } pl_pod;
 
@@ -231,10 +232,12 @@ podlife_simclock *pl_simclock_of(const podlife_clock *c);
 
 /* engine.c */
 pl_ms pl_eng_now(podlife_engine *e);
+/* Wall time (Unix ms) minus engine time, for timestamps. */
+pl_ms pl_wall_offset(podlife_engine *e);
 pl_pod *pl_eng_find(const podlife_engine *e, const char *ns, const char *name);
 uint32_t pl_eng_seq(podlife_engine *e);
 uint64_t pl_token(const pl_pod *p, unsigned int cidx, uint32_t seq);
-void pl_emit(podlife_engine *e, const pl_pod *p, const pl_ctr *c, bool warning,
+void pl_emit(podlife_engine *e, pl_pod *p, const pl_ctr *c, bool warning,
              const char *reason, const char *fmt, ...) PL_PRINTF(6, 7);
 /* Requests a sync of p (immediately, or after the current one). */
 void pl_eng_sync(podlife_engine *e, pl_pod *p);

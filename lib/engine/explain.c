@@ -1,19 +1,14 @@
 /*
  * lib/engine/explain.c - the status views of one pod: PodStatus JSON
- * through the status helper, and "explain": which rule holds a pod or
- * container in its state, the back-off step and the next deadline.
+ * through the status helper, the `kubectl describe` Events section from
+ * the pod's event log (events.c), and "explain": which rule holds a pod
+ * or container in its state, the back-off step and the next deadline.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "engine_int.h"
-
-static pl_ms wall_offset(podlife_engine *e)
-{
-	if (e->clock->wall_ms)
-		return e->clock->wall_ms(e->clock->ud) - e->clock->now_ms(e->clock->ud);
-	return podlife_clock_real()->wall_ms(NULL) - podlife_clock_real()->now_ms(NULL);
-}
+#include "events.h"
 
 int podlife_engine_status_json(podlife_engine *e, const char *ns, const char *name, char **out)
 {
@@ -26,7 +21,7 @@ int podlife_engine_status_json(podlife_engine *e, const char *ns, const char *na
 	memset(&v, 0, sizeof v);
 	v.st = &p->st;
 	v.model = p->m;
-	v.wall_offset_ms = wall_offset(e);
+	v.wall_offset_ms = pl_wall_offset(e);
 	v.host_ip = NULL;
 	char *text = NULL;
 	int rc = pl_status_to_json_text(&v, &e->a, &text);
@@ -124,7 +119,8 @@ static void explain_ctr(podlife_engine *e, pl_pod *p, pl_ctr *c, pl_buf *b)
 		secs(b, at > now ? at - now : 0);
 		pl_buf_puts(b, ")\n");
 	}
-	if (c->rt == PL_RT_EXITED && c->kind != PL_CKIND_SIDECAR && !(c->flags & PL_CF_KILLING)) {
+	if (c->rt == PL_RT_EXITED && c->kind != PL_CKIND_SIDECAR && !(c->flags & PL_CF_KILLING) &&
+	    p->state == PL_POD_ACTIVE) {
 		bool restart = c->kind == PL_CKIND_INIT
 		                       ? (c->last_exit != 0 && strcmp(p->st.restart_policy, "Never") != 0)
 		                       : pl_ctr_should_restart(e, p, c, c->last_exit);
@@ -203,6 +199,38 @@ int podlife_engine_explain(podlife_engine *e, const char *ns, const char *name,
 	if (!found) {
 		pl_buf_free(&b);
 		return PODLIFE_ENOTFOUND;
+	}
+	char *s = pl_buf_take(&b);
+	if (!s)
+		return PODLIFE_ENOMEM;
+	*out = s;
+	return PODLIFE_OK;
+}
+
+int podlife_engine_describe_events(podlife_engine *e, const char *ns, const char *name, char **out)
+{
+	if (!e || !name || !out)
+		return PODLIFE_EINVAL;
+	pl_pod *p = pl_eng_find(e, ns, name);
+	if (!p)
+		return PODLIFE_ENOTFOUND;
+	if (!(e->flags & PODLIFE_ENGINE_KEEP_EVENTS))
+		return PODLIFE_ESTATE;
+	pl_eng_now(e);
+	pl_event_log empty;
+	pl_event_log *log = p->events;
+	if (!log) {
+		pl_event_log_init(&empty, &e->a, 0);
+		log = &empty;
+	}
+	pl_buf b;
+	pl_buf_init(&b, pl_alloc_default());
+	int rc = pl_event_log_describe(log, e->now, pl_wall_offset(e), &b);
+	if (log == &empty)
+		pl_event_log_free(&empty);
+	if (rc) {
+		pl_buf_free(&b);
+		return rc;
 	}
 	char *s = pl_buf_take(&b);
 	if (!s)

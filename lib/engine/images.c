@@ -45,7 +45,9 @@ static podlife_pull_policy policy_of(const pl_ctr *c)
 /* Go's Duration String truncated to milliseconds ("1.234s", "393ms"). */
 static void go_ms(char *buf, size_t n, pl_ms ms)
 {
-	if (ms < 1000)
+	if (ms == 0)
+		snprintf(buf, n, "0s"); /* time.Duration(0).String() */
+	else if (ms < 1000)
 		snprintf(buf, n, "%lldms", (long long)ms);
 	else if (ms % 1000 == 0)
 		snprintf(buf, n, "%llds", (long long)(ms / 1000));

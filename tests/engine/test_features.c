@@ -639,6 +639,30 @@ static void test_sandbox_lost(void)
 	env_free(&x);
 }
 
+static void test_describe_events(void)
+{
+	env x;
+	REQUIRE(env_init_cfg(&x, NULL, PODLIFE_PSS_NONE, PODLIFE_ENGINE_KEEP_EVENTS) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "app", "exit:1@1s", NULL) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dv\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: busybox:1.36\n") == 0);
+	env_run(&x, 5 * MIN);
+	char *s = NULL;
+	REQUIRE(podlife_engine_describe_events(x.e, NULL, "dv", &s) == 0);
+	CHECK(strncmp(s, "Events:\n", 8) == 0);
+	CHECK(strstr(s, "Warning  BackOff") != NULL);
+	CHECK(strstr(s, "Back-off restarting failed container app in pod dv_default(") != NULL);
+	CHECK(strstr(s, "Started container app") != NULL);
+	CHECK(strstr(s, " over ") != NULL); /* counted: "(x7 over 5m)" */
+	podlife_free(s);
+	env_free(&x);
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dv\nspec:\n"
+	                    "  containers:\n  - name: app\n    image: busybox:1.36\n") == 0);
+	CHECK_INT(podlife_engine_describe_events(x.e, NULL, "dv", &s), PODLIFE_ESTATE);
+	env_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_update_rules);
@@ -657,5 +681,6 @@ int main(void)
 	RUN(test_sidecar_stopped_after_main);
 	RUN(test_hook_failures);
 	RUN(test_sandbox_lost);
+	RUN(test_describe_events);
 	DONE();
 }
