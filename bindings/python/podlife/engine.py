@@ -103,6 +103,9 @@ PODLIFE_POD_INFO_VERSION = 1
 PODLIFE_CONTAINER_INFO_VERSION = 1
 PODLIFE_EXIT_VERSION = 1
 PODLIFE_ID_MAX = 128
+#: podlife_engine_flags
+ENGINE_RESTART_RULES = 1 << 0
+ENGINE_KEEP_EVENTS = 1 << 1
 
 
 class podlife_result(Structure):
@@ -258,6 +261,7 @@ fn("podlife_engine_pod_info", c_int, c_void_p, c_char_p, c_char_p, POINTER(podli
 fn("podlife_engine_container_info", c_int, c_void_p, c_char_p, c_char_p, c_char_p,
    POINTER(podlife_container_info))
 fn("podlife_engine_status_json", c_int, c_void_p, c_char_p, c_char_p, _vpp)
+fn("podlife_engine_describe_events", c_int, c_void_p, c_char_p, c_char_p, _vpp)
 fn("podlife_engine_explain", c_int, c_void_p, c_char_p, c_char_p, c_char_p, _vpp)
 fn("podlife_engine_next_deadline", c_int64, c_void_p)
 fn("podlife_engine_tick", c_int, c_void_p, c_int64)
@@ -1061,7 +1065,10 @@ class Engine:
     Events go to ``on_event(event)`` when given, and are kept in
     :attr:`events` (and :meth:`drain_events`) unless ``keep_events`` is
     False.  ``on_pod_changed(namespace, name)`` is called when a pod's
-    status changed.  One thread at a time.
+    status changed.  ``restart_rules`` honours container-level
+    restartPolicy rules (gate ContainerRestartRules); ``describe_events``
+    keeps each pod's events aggregated for :meth:`describe_events`.  One
+    thread at a time.
     """
 
     def __init__(self, backend: Union[FakeBackend, Backend, None] = None, clock: Any = None, *,
@@ -1074,6 +1081,7 @@ class Engine:
                  image_backoff_initial: Duration = 0, image_backoff_max: Duration = 0,
                  pod_security: Union[PodSecurity, str, int] = PodSecurity.NONE,
                  node_keyring: Optional[Keyring] = None, restart_rules: bool = False,
+                 describe_events: bool = False,
                  allocator: Optional[CountingAllocator] = None) -> None:
         self.clock = _clock_of(clock)
         if backend is None:
@@ -1094,8 +1102,22 @@ class Engine:
         flat = [_lib.encode(x) for kv in labels for x in kv]
         self._labels = (c_char_p * max(len(flat), 1))(*flat)
         self._node_name = _opt(node_name)
-        self._event_cb = EVENT_FN(self._event_thunk)
-        self._changed_cb = POD_CHANGED_FN(self._changed_thunk)
+        # The callbacks reach the engine through a weak reference: the
+        # finaliser keeps them alive, and must not keep the engine alive.
+        me = weakref.ref(self)
+
+        def on_ev(ud: Any, ev: Any) -> None:
+            eng = me()
+            if eng is not None:
+                eng._event_thunk(ud, ev)
+
+        def on_ch(ud: Any, ns: bytes, name: bytes) -> None:
+            eng = me()
+            if eng is not None:
+                eng._changed_thunk(ud, ns, name)
+
+        self._event_cb = EVENT_FN(on_ev)
+        self._changed_cb = POD_CHANGED_FN(on_ch)
         cfg = podlife_engine_config(
             PODLIFE_ENGINE_CONFIG_VERSION, self._node_name, self._labels, len(labels),
             ctypes.cast(as_pointer(allocator), c_void_p) if allocator else None,
@@ -1103,7 +1125,8 @@ class Engine:
             self._changed_cb, None, to_ms(crashloop_initial), to_ms(crashloop_max),
             to_ms(image_backoff_initial), to_ms(image_backoff_max), int(pod_security),
             node_keyring._handle() if node_keyring is not None else None,
-            1 if restart_rules else 0)
+            (ENGINE_RESTART_RULES if restart_rules else 0) |
+            (ENGINE_KEEP_EVENTS if describe_events else 0))
         out = c_void_p()
         errors.check(lib.podlife_engine_new(byref(cfg), byref(out)), "engine")
         self._ptr: Optional[int] = out.value
@@ -1327,6 +1350,17 @@ class Engine:
     def status(self, name: str, namespace: Optional[str] = None) -> Dict[str, Any]:
         """The pod's status as a Kubernetes PodStatus dict."""
         return json.loads(self.status_json(name, namespace))
+
+    def describe_events(self, name: str, namespace: Optional[str] = None) -> str:
+        """The pod's events as ``kubectl describe pod`` prints its Events
+        section (repeated events counted).  Needs ``describe_events=True``
+        at construction (:class:`~podlife.StateError` otherwise)."""
+        out = c_void_p()
+        rc = lib.podlife_engine_describe_events(self._handle(), _ns(namespace),
+                                                _lib.encode(name), byref(out))
+        text = _lib.take_string(out.value)
+        self._done(rc, "describe events %s" % name)
+        return text
 
     def explain(self, name: str, container: Optional[str] = None,
                 namespace: Optional[str] = None) -> str:

@@ -475,3 +475,33 @@ def test_closed_objects():
         fake.stats()
     eng.clock.close()
     assert "closed" in repr(eng.clock)
+
+
+def test_describe_events():
+    with Engine(describe_events=True) as eng:
+        eng.fake.behave("app", "exit:1@3s")
+        eng.add_pod(POD_CRASH.format(policy="Always"))
+        eng.run_for("5m")
+        text = eng.describe_events("c")
+        assert "Reason" in text and "BackOff" in text
+        assert " over " in text  # repeated events are counted
+    with Engine() as eng:
+        eng.add_pod(POD_CRASH.format(policy="Always"))
+        with pytest.raises(podlife.StateError):
+            eng.describe_events("c")
+
+
+def test_restart_rules_flag():
+    y = POD_CRASH.format(policy="Never").replace(
+        "    image: busybox:1.36\n",
+        "    image: busybox:1.36\n    restartPolicy: Never\n    restartPolicyRules:\n"
+        "    - action: Restart\n      exitCodes: {operator: In, values: [42]}\n")
+    for rules, want in ((True, 1), (False, 0)):
+        with Engine(restart_rules=rules) as eng:
+            eng.fake.behave("app", "exit:42@1s,run")
+            try:
+                eng.add_pod(y)
+            except podlife.ValidationError:
+                pytest.skip("restartPolicyRules not accepted by this build")
+            eng.run_for("1m")
+            assert eng.container_info("c", "app").restart_count == want

@@ -189,3 +189,85 @@ def test_no_python_object_growth():
     diff = snap2.filter_traces(flt).compare_to(snap1.filter_traces(flt), "filename")
     grown = sum(d.size_diff for d in diff)
     assert grown < 32 * 1024, diff[:5]
+
+
+ENGINE_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: e
+spec:
+  initContainers:
+  - name: init
+    image: busybox:1.36
+  containers:
+  - name: app
+    image: nginx:1.25
+"""
+
+
+def test_engine_cycles_free_every_c_allocation():
+    alloc = podlife.CountingAllocator()
+    for i in range(300):
+        clock = podlife.SimClock(allocator=alloc)
+        fake = podlife.FakeBackend(clock, allocator=alloc)
+        fake.behave("init", "exit:0@1s")
+        fake.behave("app", "exit:1@2s")
+        with podlife.Engine(fake, clock, allocator=alloc, describe_events=True) as eng:
+            with podlife.loads(ENGINE_POD, allocator=alloc) as pods:
+                eng.add_pod(pods[0])
+            eng.run_for("2m")
+            eng.status("e")
+            eng.explain("e")
+            eng.describe_events("e")
+            snap = eng.snapshot()
+            eng.delete_pod("e")
+            eng.run_for("1m")
+        with podlife.Engine(fake, clock, allocator=alloc) as again:
+            again.restore(snap)
+        fake.close()
+        clock.close()
+        assert alloc.live == 0, "cycle %d" % i
+
+
+def test_engine_garbage_collected_in_any_order():
+    alloc = podlife.CountingAllocator()
+    for _ in range(200):
+        eng = podlife.Engine(allocator=alloc)
+        eng.add_pod(ENGINE_POD)
+        eng.run_for("10s")
+        del eng  # engine, its fake and its clock go together
+    gc.collect()
+    assert alloc.live == 0
+
+
+def test_python_backend_cycles():
+    class Tiny(podlife.Backend):
+        def container_create(self, config, result):
+            result.id = config.name
+
+        def container_start(self, container_id, result):
+            pass
+
+        def container_stop(self, container_id, signal, grace_s):
+            pass
+
+        def container_remove(self, container_id):
+            pass
+
+    for _ in range(300):
+        _engine_cycle(Tiny())
+    gc.collect()
+    before = heap_in_use() if _mallinfo2 else 0
+    for _ in range(1500):
+        _engine_cycle(Tiny())
+    gc.collect()
+    if _mallinfo2:
+        grown = heap_in_use() - before
+        assert grown < 96 * 1024, "heap grew by %d bytes" % grown
+
+
+def _engine_cycle(backend):
+    with podlife.Engine(backend) as eng:
+        eng.add_pod(ENGINE_POD)
+        eng.status("e")
