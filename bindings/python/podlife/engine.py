@@ -285,6 +285,7 @@ fn("podlife_fake_behave", c_int, c_void_p, c_char_p, c_char_p, _vpp)
 fn("podlife_fake_behave_arg", c_int, c_void_p, c_char_p, _vpp)
 fn("podlife_fake_image_missing", c_int, c_void_p, c_char_p)
 fn("podlife_fake_pull_fail", c_int, c_void_p, c_char_p, c_uint)
+fn("podlife_fake_start_fail", c_int, c_void_p, c_char_p, c_uint, c_char_p)
 fn("podlife_fake_fail_call", None, c_void_p, c_ulong)
 fn("podlife_fake_calls", c_ulong, c_void_p)
 fn("podlife_fake_hook_result", None, c_void_p, c_int, c_int)
@@ -627,6 +628,12 @@ class FakeBackend:
     def pull_fail(self, image: str, times: int) -> None:
         """The first ``times`` pulls of ``image`` fail."""
         errors.check(lib.podlife_fake_pull_fail(self._handle(), _lib.encode(image), times), image)
+
+    def start_fail(self, container: str, times: int, message: str) -> None:
+        """The next ``times`` starts of containers called ``container`` fail
+        with ``message`` (RunContainerError, exit 128); the script stays."""
+        errors.check(lib.podlife_fake_start_fail(self._handle(), _lib.encode(container), times,
+                                                 _lib.encode(message)), container)
 
     def fail_call(self, n: int) -> None:
         """Backend call number ``n`` (from 1, over every slot) fails with

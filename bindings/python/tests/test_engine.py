@@ -505,3 +505,16 @@ def test_restart_rules_flag():
                 pytest.skip("restartPolicyRules not accepted by this build")
             eng.run_for("1m")
             assert eng.container_info("c", "app").restart_count == want
+
+
+def test_start_fail():
+    with Engine() as eng:
+        eng.fake.start_fail("app", 2, 'exec: "nope": executable file not found in $PATH')
+        eng.add_pod(POD_CRASH.format(policy="Always"))
+        ci = eng.container_info("c", "app")
+        assert ci.reason in ("RunContainerError", "StartError", "CrashLoopBackOff")
+        failed = [e for e in eng.events if e.reason == "Failed"]
+        assert failed and "executable file not found" in failed[0].message
+        eng.run_for("2m")
+        assert eng.container_info("c", "app").state == "running"
+        assert eng.container_info("c", "app").restart_count == 2
