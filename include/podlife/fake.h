@@ -85,6 +85,14 @@ PODLIFE_EXTERN int podlife_fake_behave(podlife_fake *f, const char *container, c
 /* "NAME=STEP[,STEP...]" as the CLI's --behave takes it. */
 PODLIFE_EXTERN int podlife_fake_behave_arg(podlife_fake *f, const char *arg, podlife_error **err);
 
+/*
+ * The next n starts of containers called `container` fail with `message`
+ * (e.g. a command that does not exist: containerd's StartError, exit
+ * 128), as RunContainerError.  Keeps the container's script.
+ */
+PODLIFE_EXTERN int podlife_fake_start_fail(podlife_fake *f, const char *container, unsigned int n,
+                                           const char *message);
+
 /* Marks an image (as written in specs) not present locally. */
 PODLIFE_EXTERN int podlife_fake_image_missing(podlife_fake *f, const char *image);
 /* The first n pulls of `image` fail ("rpc error: ... not found"). */

@@ -34,6 +34,8 @@ typedef struct fk_script {
 	char *name;
 	podlife_fake_step *steps;
 	size_t n;
+	unsigned int start_fail; /* next starts that fail */
+	char *start_msg;         /* their error text, owned */
 } fk_script;
 
 typedef struct fk_runs {
@@ -241,7 +243,7 @@ static fk_image *image_get(podlife_fake *f, const char *image, bool create)
 	return &v[f->n_images++];
 }
 
-static const fk_script *script_for(const podlife_fake *f, const char *name)
+static fk_script *script_for(podlife_fake *f, const char *name)
 {
 	for (size_t i = 0; i < f->n_scripts; i++)
 		if (strcmp(f->scripts[i].name, name) == 0)
@@ -557,7 +559,15 @@ static int fk_start(void *ud, const char *id, podlife_result *r)
 	if (c->state != 0)
 		return PODLIFE_ESTATE;
 	pl_ms now = fk_now(f);
-	const fk_script *s = script_for(f, c->name);
+	fk_script *s = script_for(f, c->name);
+	if (s && s->start_fail) {
+		s->start_fail--;
+		snprintf(r->message, sizeof r->message, "%s", s->start_msg ? s->start_msg : "start failed");
+		c->state = 2; /* containerd: exited 128, StartError */
+		c->exit_code = 128;
+		c->started = c->finished = now;
+		return PODLIFE_EBACKEND;
+	}
 	unsigned long run = next_run(f, c->ns, c->pod, c->name);
 	podlife_fake_step st = {PODLIFE_FAKE_RUN, 0, 0};
 	if (s && s->n)
@@ -774,6 +784,7 @@ void podlife_fake_free(podlife_fake *f)
 	for (size_t i = 0; i < f->n_scripts; i++) {
 		pl_free(&f->a, f->scripts[i].name);
 		pl_free(&f->a, f->scripts[i].steps);
+		pl_free(&f->a, f->scripts[i].start_msg);
 	}
 	for (size_t i = 0; i < f->cap_runs; i++)
 		pl_free(&f->a, f->runs[i].key);
@@ -829,10 +840,32 @@ int podlife_fake_script(podlife_fake *f, const char *container, const podlife_fa
 		return PODLIFE_ENOMEM;
 	}
 	f->scripts = v;
+	memset(&v[f->n_scripts], 0, sizeof v[f->n_scripts]);
 	v[f->n_scripts].name = name;
 	v[f->n_scripts].steps = copy;
 	v[f->n_scripts].n = n;
 	f->n_scripts++;
+	return PODLIFE_OK;
+}
+
+int podlife_fake_start_fail(podlife_fake *f, const char *container, unsigned int n,
+                            const char *message)
+{
+	if (!f || !container)
+		return PODLIFE_EINVAL;
+	if (!script_for(f, container)) {
+		podlife_fake_step run = {PODLIFE_FAKE_RUN, 0, 0};
+		int rc = podlife_fake_script(f, container, &run, 1);
+		if (rc)
+			return rc;
+	}
+	fk_script *s = script_for(f, container);
+	char *m = message ? pl_strdup(&f->a, message) : NULL;
+	if (message && !m)
+		return PODLIFE_ENOMEM;
+	pl_free(&f->a, s->start_msg);
+	s->start_msg = m;
+	s->start_fail = n;
 	return PODLIFE_OK;
 }
 

@@ -116,6 +116,40 @@ static void test_init_fails_always_backoff(void)
 	env_free(&x);
 }
 
+/* The walkthrough's "command does not exist": the runtime cannot start the
+ * process (StartError, exit 128); RunContainerError, then CrashLoopBackOff
+ * with growing back-off, until the command exists. */
+static void test_init_command_not_found(void)
+{
+	env x;
+	char y[1024];
+	REQUIRE(env_init(&x) == 0);
+	static const char err[] =
+	        "failed to create containerd task: failed to create shim task: OCI runtime create "
+	        "failed: exec: \"/no/such/cmd\": stat /no/such/cmd: no such file or directory";
+	REQUIRE(podlife_fake_behave(x.f, "setup", "exit:0", NULL) == 0);
+	REQUIRE(podlife_fake_start_fail(x.f, "setup", 5, err) == 0);
+	snprintf(y, sizeof y, POD_INIT_FAIL, "Always");
+	REQUIRE(env_add(&x, y) == 0);
+	podlife_container_info c = env_ctr(&x, "p", "setup");
+	CHECK_STR(c.reason, "CrashLoopBackOff");
+	CHECK_STR(c.last_reason, "StartError");
+	CHECK_INT(c.last_exit_code, 128);
+	CHECK_STR(env_info(&x, "p").status, "Init:CrashLoopBackOff");
+	const ev_rec *f = env_last(&x, "Failed");
+	REQUIRE(f);
+	CHECK(strncmp(f->message, "Error: failed to create containerd task", 39) == 0);
+	env_run(&x, 10 * MIN);
+	int64_t t[8];
+	size_t n = env_times(&x, "Created", "setup", t, 8);
+	REQUIRE(n == 6);
+	int64_t want[] = {0, 0, 10, 30, 70, 150}; /* the 6th start works */
+	for (size_t k = 0; k < n; k++)
+		CHECK_INT(t[k], want[k] * SEC);
+	CHECK_STR(env_info(&x, "p").phase, "Running");
+	env_free(&x);
+}
+
 static void test_init_fails_never(void)
 {
 	env x;
@@ -578,6 +612,7 @@ int main(void)
 	RUN(test_single_container_runs);
 	RUN(test_two_init_walkthrough);
 	RUN(test_init_fails_always_backoff);
+	RUN(test_init_command_not_found);
 	RUN(test_init_fails_never);
 	RUN(test_crashloop_exact_deadlines);
 	RUN(test_crashloop_reset_after_10_minutes);
