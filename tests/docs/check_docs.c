@@ -39,7 +39,16 @@
 #define COMPILE_TIMEOUT 120
 #define RUN_TIMEOUT 60
 
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
 static int n_passed, n_failed;
+
+static void result(int ok, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 static void result(int ok, const char *fmt, ...)
 {
