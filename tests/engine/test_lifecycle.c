@@ -405,6 +405,28 @@ static void test_stop_signal(void)
 	env_free(&x);
 }
 
+/* A second delete may only shorten the grace period (calculateEffectiveGracePeriod). */
+static void test_delete_shortens_grace(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "app", "hang", NULL) == 0);
+	REQUIRE(env_add(&x, POD_SIMPLE) == 0);
+	env_run(&x, 10 * SEC);
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "web", 60) == 0);
+	env_run(&x, 20 * SEC);
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "web", 120) == 0); /* longer: ignored */
+	env_run(&x, 21 * SEC);
+	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "web", 5) == 0);
+	env_run(&x, 21 * SEC + 1);
+	CHECK_INT(env_info(&x, "web").finished, 0);
+	/* 5 s from the kill at 10 s are used up: the 2 s floor applies */
+	env_run(&x, 23 * SEC + 1);
+	CHECK_INT(env_info(&x, "web").finished, 1);
+	CHECK_INT(env_ctr(&x, "web", "app").exit_code, 137);
+	env_free(&x);
+}
+
 static void test_active_deadline(void)
 {
 	env x;
@@ -623,6 +645,7 @@ int main(void)
 	RUN(test_delete_graceful);
 	RUN(test_delete_grace_zero_gets_two_seconds);
 	RUN(test_stop_signal);
+	RUN(test_delete_shortens_grace);
 	RUN(test_active_deadline);
 	RUN(test_post_start_and_pre_stop);
 	RUN(test_post_start_failure);
