@@ -129,6 +129,9 @@ version_string, version_number = _check_version()
 
 #: Every function declared, name -> ctypes function object.
 declared: Dict[str, Any] = {"podlife_version": lib.podlife_version}
+#: Functions the bindings know that the loaded library lacks (an older
+#: minor version); calling one raises NotImplementedError.
+missing: List[str] = []
 
 
 def fn(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -137,6 +140,15 @@ def fn(name: str, restype: Any, *argtypes: Any) -> Any:
     try:
         f = getattr(lib, name)
     except AttributeError:
+        missing.append(name)
+
+        def absent(*_args: Any) -> Any:
+            raise NotImplementedError(
+                "%s is not in the loaded library %s (version %s); it needs a newer "
+                "libpodlife" % (name, path, version_string))
+
+        absent.__name__ = name
+        setattr(lib, name, absent)
         return None
     f.restype = restype
     f.argtypes = list(argtypes)
