@@ -39,6 +39,12 @@ CASES = [
      "spec.initContainers[0].readinessProbe",
      "spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers "
      "without restartPolicy=Always", 10),
+    (ErrorType.TOO_MANY,
+     ctr("    restartPolicy: Never\n    restartPolicyRules:\n    - action: Restart\n"
+         "      exitCodes: {operator: In, values: [%s]}\n" % ",".join(map(str, range(1, 260)))),
+     "spec.containers[0].restartPolicyRules[0].exitCodes.values",
+     "spec.containers[0].restartPolicyRules[0].exitCodes.values: Too many: 259: "
+     "must have at most 255 items", 12),
     (ErrorType.TOO_LONG,
      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: " + "x" * 262145
      + "\nspec:\n  containers:\n  - {name: c, image: nginx}\n",
@@ -72,6 +78,15 @@ def test_validation_error_types(kind, yaml, path, message, line):
     if line is not None:
         assert e.line == line
         assert e.column > 0
+
+
+def test_every_error_type_is_covered():
+    # INTERNAL is never produced by validation; NONE is a syntax error
+    # (test_syntax_error_has_position), TYPE_INVALID and UNKNOWN_FIELD are
+    # parse errors (below).
+    covered = {c[0] for c in CASES} | {ErrorType.NONE, ErrorType.TYPE_INVALID,
+                                        ErrorType.UNKNOWN_FIELD, ErrorType.INTERNAL}
+    assert covered == set(ErrorType)
 
 
 def test_detail_is_separate():
