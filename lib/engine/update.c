@@ -48,10 +48,8 @@ static bool mask_images(json_t *olds, json_t *news)
 	return true;
 }
 
-int podlife_engine_update_pod(podlife_engine *e, podlife_pod *pod, podlife_error **err)
+static int do_update(podlife_engine *e, podlife_pod *pod, podlife_error **err)
 {
-	if (!e || !pod)
-		return PODLIFE_EINVAL;
 	const pl_pod_model *nm = pl_pod_model_of(pod);
 	if (!nm || !nm->metadata || !nm->metadata->name || !nm->spec)
 		return PODLIFE_EINVAL;
@@ -135,5 +133,21 @@ int podlife_engine_update_pod(podlife_engine *e, podlife_pod *pod, podlife_error
 out:
 	json_decref(jo);
 	json_decref(jn);
+	return rc;
+}
+
+int podlife_engine_update_pod(podlife_engine *e, podlife_pod *pod, podlife_error **err)
+{
+	if (!e || !pod)
+		return PODLIFE_EINVAL;
+	/* Presets merged at creation are merged again, so that a pod sent
+	 * back as written compares equal (merging is idempotent). */
+	podlife_pod *use = NULL;
+	char conflict[1024];
+	int rc = pl_apply_presets(e, pod, NULL, &use, conflict, sizeof conflict);
+	if (rc)
+		return rc;
+	rc = do_update(e, use, err);
+	podlife_pod_release(use);
 	return rc;
 }

@@ -478,6 +478,13 @@ static void test_pod_presets(void)
 	CHECK(strstr(snap, "\"cache-volume\""));
 	podlife_free(snap);
 	CHECK_STR(env_info(&x, "website").phase, "Running");
+	/* an update sent as written (without the preset) is accepted */
+	CHECK_INT(podlife_engine_update_pod(x.e, env_pod(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: website\n"
+	                                                    "  labels:\n    role: frontend\nspec:\n"
+	                                                    "  containers:\n  - name: website\n    image: nginx:1.26\n"
+	                                                    "    env:\n    - name: MODE\n      value: prod\n"),
+	                                    NULL),
+	          PODLIFE_OK);
 	/* conflict: unchanged, with an event */
 	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: clash\n"
 	                    "  labels:\n    role: frontend\nspec:\n"
