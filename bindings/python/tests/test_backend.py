@@ -361,3 +361,50 @@ def test_callbacks_stay_alive_without_references():
     eng.backend.exit(eng, "init", 0)
     assert eng.pod_info("py").phase == "Running"
     eng.close()
+
+
+def test_run_loop_with_a_completion_pipe():
+    # The host pattern of engine.h: completions arrive on a pipe watched by
+    # podlife_engine_run's poll(); on_wake reads it and notifies.
+    import os
+    import select
+
+    be = MemoryBackend()
+    r, w = os.pipe()
+    try:
+        with Engine(be, podlife.PyClock(lambda: 0)) as eng:
+            eng.add_pod(POD)
+            os.write(w, b"init\n")
+            seen = []
+
+            def on_wake(engine, fds):
+                seen.append(fds)
+                fd, _events, revents = fds[0]
+                if revents & select.POLLIN:
+                    name = os.read(fd, 64).decode().strip()
+                    be.exit(engine, name, 0)
+                    return True
+                return False
+
+            eng.run(fds=[(r, select.POLLIN)], on_wake=on_wake)
+            assert seen and seen[-1][0][2] & select.POLLIN
+            assert eng.pod_info("py").phase == "Running"
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_run_loop_reraises_on_wake_errors():
+    import os
+    import select
+
+    r, w = os.pipe()
+    os.write(w, b"x")
+    try:
+        with Engine(MemoryBackend(), podlife.PyClock(lambda: 0)) as eng:
+            eng.add_pod(POD)
+            with pytest.raises(KeyError):
+                eng.run(fds=[(r, select.POLLIN)], on_wake=lambda e, fds: {}["x"])
+    finally:
+        os.close(r)
+        os.close(w)
