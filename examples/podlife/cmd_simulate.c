@@ -34,6 +34,7 @@ static void usage_simulate(FILE *f)
 	        "                            exit:CODE@DUR, run, hang, oom@DUR\n"
 	        "  --image-missing REF       image not present locally (others are)\n"
 	        "  --pull-fail REF=N         the first N pulls of REF fail\n"
+	        "  --pull-time DURATION      how long each pull takes (default 0s)\n"
 	        "  --node-label KEY=VALUE    a label of the simulated node\n"
 	        "  --delete-at DURATION      delete the pod at that time\n"
 	        "  -o json                   one JSON object per line\n");
@@ -141,9 +142,6 @@ static void print_row(sim *s, int64_t now, int force)
 	} else {
 		char tb[32];
 		fmt_age(tb, sizeof tb, t);
-		if (!s->printed)
-			printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", "TIME", "KIND", "NAME", "READY",
-			       "STATUS", "RESTARTS", "PHASE");
 		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", tb, "pod", s->name, i.ready,
 		       i.status, i.restarts_text, i.phase);
 	}
@@ -175,7 +173,7 @@ static void print_error(const char *what, podlife_error *err, int rc)
 int cmd_simulate(int argc, char **argv)
 {
 	const char *file = NULL, *output = NULL;
-	int64_t dur = 10 * 60 * 1000, delete_at = -1;
+	int64_t dur = 10 * 60 * 1000, delete_at = -1, pull_ms = 0;
 	const char *labels[128];
 	size_t n_labels = 0;
 	int rc = 0;
@@ -193,7 +191,8 @@ int cmd_simulate(int argc, char **argv)
 			output = argv[++i];
 		} else if (strncmp(a, "-o", 2) == 0 && a[2]) {
 			output = a + 2;
-		} else if (strcmp(a, "--for") == 0 || strcmp(a, "--delete-at") == 0) {
+		} else if (strcmp(a, "--for") == 0 || strcmp(a, "--delete-at") == 0 ||
+		           strcmp(a, "--pull-time") == 0) {
 			if (!has_val)
 				goto usage;
 			int64_t v;
@@ -203,6 +202,8 @@ int cmd_simulate(int argc, char **argv)
 			}
 			if (a[2] == 'f')
 				dur = v;
+			else if (a[2] == 'p')
+				pull_ms = v;
 			else
 				delete_at = v;
 			i++;
@@ -267,6 +268,7 @@ int cmd_simulate(int argc, char **argv)
 		print_error("setup", NULL, rc);
 		goto out;
 	}
+	podlife_fake_pull_time(fake, pull_ms);
 	/* Second pass: the fake's script. */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -294,7 +296,8 @@ int cmd_simulate(int argc, char **argv)
 			snprintf(ref, sizeof ref, "%.*s", (int)(eq - arg), arg);
 			rc = podlife_fake_pull_fail(fake, ref, (unsigned int)n);
 		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--for") == 0 ||
-		           strcmp(a, "--delete-at") == 0 || strcmp(a, "--node-label") == 0) {
+		           strcmp(a, "--delete-at") == 0 || strcmp(a, "--node-label") == 0 ||
+		           strcmp(a, "--pull-time") == 0) {
 			i++;
 		}
 		if (rc) {
@@ -345,6 +348,9 @@ int cmd_simulate(int argc, char **argv)
 	s.sc = sc;
 	s.t0 = podlife_simclock_now(sc);
 	s.now = s.t0;
+	if (!s.json)
+		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", "TIME", "KIND", "NAME", "READY",
+		       "STATUS", "RESTARTS", "PHASE");
 	rc = podlife_engine_add_pod(s.e, pod);
 	if (rc) {
 		print_error("add pod", NULL, rc);

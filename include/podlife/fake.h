@@ -95,6 +95,13 @@ PODLIFE_EXTERN int podlife_fake_start_fail(podlife_fake *f, const char *containe
 
 /* Marks an image (as written in specs) not present locally. */
 PODLIFE_EXTERN int podlife_fake_image_missing(podlife_fake *f, const char *image);
+/*
+ * Every pull from now on takes `ms` milliseconds of the fake's clock: the
+ * pull slot returns PODLIFE_PENDING and podlife_fake_advance() reports
+ * the outcome with podlife_engine_notify_pull().  0 (the default): pulls
+ * finish at once.
+ */
+PODLIFE_EXTERN void podlife_fake_pull_time(podlife_fake *f, int64_t ms);
 /* The first n pulls of `image` fail ("rpc error: ... not found"). */
 PODLIFE_EXTERN int podlife_fake_pull_fail(podlife_fake *f, const char *image, unsigned int n);
 /* Backend call number n (from 1, counted over every slot since the fake
@@ -121,9 +128,9 @@ typedef struct podlife_fake_stats {
 } podlife_fake_stats;
 PODLIFE_EXTERN void podlife_fake_get_stats(const podlife_fake *f, podlife_fake_stats *out);
 
-/* Earliest scripted exit, or INT64_MAX. */
+/* Earliest scripted exit or pending pull, or INT64_MAX. */
 PODLIFE_EXTERN int64_t podlife_fake_next_deadline(const podlife_fake *f);
-/* Reports every scripted exit due at or before now_ms to the engine. */
+/* Reports every scripted exit and pull due at or before now_ms to the engine. */
 PODLIFE_EXTERN int podlife_fake_advance(podlife_fake *f, int64_t now_ms);
 
 /*

@@ -102,6 +102,7 @@ typedef struct pl_ctr {
 	pl_ms wake;            /* wants a sync at this time, PL_NEVER none */
 	pl_ms op_deadline;     /* sleep hook end, preStop bound */
 	pl_ms kill_start;      /* when the kill began */
+	pl_ms pull_start;      /* when the current pull began */
 	int64_t kill_grace_s;  /* grace period of the kill */
 	const char *kill_msg;  /* static Killing message, NULL: "Stopping container" */
 	uint32_t inst;         /* token seq of the current instance */

@@ -49,6 +49,13 @@ typedef struct fk_image {
 	unsigned int fail_left;
 } fk_image;
 
+/* A pull that finishes later (podlife_fake_pull_time). */
+typedef struct fk_pull {
+	int64_t at;
+	uint64_t token;
+	size_t image; /* index in images */
+} fk_pull;
+
 typedef struct fk_sandbox {
 	bool used;
 	uint32_t gen;
@@ -86,6 +93,9 @@ struct podlife_fake {
 	unsigned long calls, fail_nth;
 	int exec_exit, http_status;
 	int list_fails;
+	int64_t pull_ms;     /* how long a pull takes; 0: at once */
+	fk_pull *pulls;      /* pending pulls, in start order */
+	size_t n_pulls, cap_pulls;
 	podlife_fake_stats stats;
 };
 
@@ -478,6 +488,8 @@ static int fk_image_status(void *ud, const char *image, podlife_result *r)
 	return PODLIFE_OK;
 }
 
+static int pull_finish(podlife_fake *f, fk_image *im, const char *image, podlife_result *r);
+
 static int fk_image_pull(void *ud, const char *image, const podlife_auth *auth, size_t n_auth,
                          uint64_t token, podlife_result *r)
 {
@@ -488,7 +500,28 @@ static int fk_image_pull(void *ud, const char *image, const podlife_auth *auth, 
 	if (fault(f, r))
 		return PODLIFE_EBACKEND;
 	f->stats.pulls++;
-	fk_image *im = image_get(f, image, false);
+	fk_image *im = image_get(f, image, f->pull_ms > 0);
+	if (f->pull_ms > 0 && im) {
+		if (f->n_pulls == f->cap_pulls) {
+			size_t cap = f->cap_pulls ? f->cap_pulls * 2 : 8;
+			fk_pull *v = pl_realloc(&f->a, f->pulls, cap * sizeof *v);
+			if (!v)
+				return PODLIFE_ENOMEM;
+			f->pulls = v;
+			f->cap_pulls = cap;
+		}
+		f->pulls[f->n_pulls].at = fk_now(f) + f->pull_ms;
+		f->pulls[f->n_pulls].token = token;
+		f->pulls[f->n_pulls].image = (size_t)(im - f->images);
+		f->n_pulls++;
+		return PODLIFE_PENDING;
+	}
+	return pull_finish(f, im, image, r);
+}
+
+/* The outcome of a pull of `image` (im may be NULL: present, no script). */
+static int pull_finish(podlife_fake *f, fk_image *im, const char *image, podlife_result *r)
+{
 	if (im && im->fail_left) {
 		im->fail_left--;
 		snprintf(r->message, sizeof r->message,
@@ -798,6 +831,7 @@ void podlife_fake_free(podlife_fake *f)
 	pl_free(&f->a, f->runs);
 	pl_free(&f->a, f->images);
 	pl_free(&f->a, f->heap);
+	pl_free(&f->a, f->pulls);
 	pl_alloc a = f->a;
 	pl_free(&a, f);
 }
@@ -963,13 +997,46 @@ int64_t podlife_fake_next_deadline(const podlife_fake *f)
 		return INT64_MAX;
 	/* Stale entries are dropped lazily by advance; they only make the
 	 * caller wake early. */
-	return f->n_heap ? f->heap[0].at : INT64_MAX;
+	int64_t d = f->n_heap ? f->heap[0].at : INT64_MAX;
+	for (size_t i = 0; i < f->n_pulls; i++)
+		if (f->pulls[i].at < d)
+			d = f->pulls[i].at;
+	return d;
+}
+
+void podlife_fake_pull_time(podlife_fake *f, int64_t ms)
+{
+	if (f)
+		f->pull_ms = ms > 0 ? ms : 0;
+}
+
+/* Finishes the pulls due by now_ms, oldest first. */
+static void pulls_advance(podlife_fake *f, int64_t now_ms)
+{
+	size_t i = 0;
+	while (i < f->n_pulls) {
+		if (f->pulls[i].at > now_ms) {
+			i++;
+			continue;
+		}
+		fk_pull p = f->pulls[i];
+		memmove(&f->pulls[i], &f->pulls[i + 1], (f->n_pulls - i - 1) * sizeof(fk_pull));
+		f->n_pulls--;
+		podlife_result r;
+		memset(&r, 0, sizeof r);
+		fk_image *im = &f->images[p.image];
+		int rc = pull_finish(f, im, im->image, &r);
+		if (f->engine)
+			podlife_engine_notify_pull(f->engine, p.token, rc, &r);
+		i = 0; /* the engine may have started new pulls */
+	}
 }
 
 int podlife_fake_advance(podlife_fake *f, int64_t now_ms)
 {
 	if (!f)
 		return PODLIFE_EINVAL;
+	pulls_advance(f, now_ms);
 	while (f->n_heap && f->heap[0].at <= now_ms) {
 		fk_exit x = f->heap[0];
 		heap_pop(f);

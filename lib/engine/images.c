@@ -75,7 +75,7 @@ static void waiting(podlife_engine *e, pl_ctr *c, const char *reason, const char
 static void pulled(podlife_engine *e, pl_pod *p, pl_ctr *c, const podlife_result *r)
 {
 	char d[32];
-	go_ms(d, sizeof d, 0);
+	go_ms(d, sizeof d, e->now > c->pull_start ? e->now - c->pull_start : 0);
 	pl_emit(e, p, c, false, "Pulled",
 	        "Successfully pulled image \"%s\" in %s (%s including waiting). Image size: %llu bytes.",
 	        c->spec->image, d, d, (unsigned long long)r->size);
@@ -203,6 +203,7 @@ int pl_ensure_image(podlife_engine *e, pl_pod *p, pl_ctr *c)
 		return PL_IMG_ERROR;
 	}
 	pl_emit(e, p, c, false, "Pulling", "Pulling image \"%s\"", image);
+	c->pull_start = e->now;
 	podlife_credentials *held[8];
 	podlife_auth auth[16];
 	size_t nh = 0;

@@ -70,6 +70,42 @@ static void test_two_init_walkthrough(void)
 	env_free(&x);
 }
 
+/*
+ * The kubectl walkthrough: Init:0/2, Init:1/2, PodInitializing while the
+ * app's image is pulled (the fake's pulls take 2 s), then Running.
+ */
+static void test_pod_initializing_while_app_image_pulls(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	podlife_fake_pull_time(x.f, 2 * SEC);
+	REQUIRE(podlife_fake_image_missing(x.f, "nginx:1.25") == 0);
+	REQUIRE(podlife_fake_behave(x.f, "init-a", "exit:0@10s", NULL) == 0);
+	REQUIRE(podlife_fake_behave(x.f, "init-b", "exit:0@20s", NULL) == 0);
+	REQUIRE(env_add(&x, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+	                    "  initContainers:\n  - name: init-a\n    image: busybox:1.36\n"
+	                    "  - name: init-b\n    image: busybox:1.36\n"
+	                    "  containers:\n  - name: app\n    image: nginx:1.25\n") == 0);
+	CHECK_STR(env_info(&x, "p").status, "Init:0/2");
+	env_run(&x, 10 * SEC);
+	CHECK_STR(env_info(&x, "p").status, "Init:1/2");
+	env_run(&x, 30 * SEC);
+	podlife_pod_info i = env_info(&x, "p");
+	CHECK_STR(i.status, "PodInitializing");
+	CHECK_STR(i.phase, "Pending");
+	CHECK_STR(env_ctr(&x, "p", "app").reason, "PodInitializing");
+	env_run(&x, 31 * SEC);
+	CHECK_STR(env_info(&x, "p").status, "PodInitializing");
+	env_run(&x, 32 * SEC);
+	i = env_info(&x, "p");
+	CHECK_STR(i.status, "Running");
+	CHECK_STR(i.ready, "1/1");
+	podlife_fake_stats st;
+	podlife_fake_get_stats(x.f, &st);
+	CHECK_INT(st.pulls, 1);
+	env_free(&x);
+}
+
 #define POD_INIT_FAIL \
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  uid: u-1\nspec:\n" \
         "  restartPolicy: %s\n" \
@@ -633,6 +669,7 @@ int main(void)
 {
 	RUN(test_single_container_runs);
 	RUN(test_two_init_walkthrough);
+	RUN(test_pod_initializing_while_app_image_pulls);
 	RUN(test_init_fails_always_backoff);
 	RUN(test_init_command_not_found);
 	RUN(test_init_fails_never);
