@@ -26,5 +26,7 @@ pod=${1:-examples/pods/init-demo.yaml}
 echo "== podlife validate -o yaml $pod"
 build/examples/podlife validate -o yaml "$pod"
 echo
-echo "== podlife simulate $pod --for 2m"
-build/examples/podlife simulate "$pod" --for 2m --behave init-myservice=exit:0@5s --behave init-mydb=exit:0@3s
+echo "== podlife simulate $pod (fake backend, simulated clock)"
+build/examples/podlife simulate "$pod" --for 1m \
+	--behave init-myservice=exit:0@5s --behave init-mydb=exit:0@3s \
+	--image-missing nginx:1.27 --pull-time 2s
