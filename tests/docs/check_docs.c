@@ -585,6 +585,26 @@ static void print_log(const char *path)
 	free(t);
 }
 
+/* Relative links "](x.md)" / "](../x.md#anchor)" of md that name no file. */
+static int broken_links(const char *dir, const char *md, char *first, size_t first_len)
+{
+	int bad = 0;
+	for (const char *p = strstr(md, "]("); p; p = strstr(p + 2, "](")) {
+		const char *t = p + 2;
+		size_t n = strcspn(t, ")# \n");
+		if (n == 0 || t[n] == ' ' || t[n] == '\n' || strncmp(t, "http", 4) == 0)
+			continue;
+		char *path = xasprintf("%s/%.*s", dir, (int)n, t);
+		if (access(path, R_OK) != 0) {
+			if (!bad)
+				snprintf(first, first_len, "%.*s", (int)n, t);
+			bad++;
+		}
+		free(path);
+	}
+	return bad;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -710,6 +730,16 @@ int main(int argc, char **argv)
 		}
 		char *stem = xstrdup(base);
 		stem[strlen(stem) - 3] = '\0';
+		{
+			char *fdir = xstrdup(path), first[256] = "";
+			*strrchr(fdir, '/') = '\0';
+			int bad = broken_links(fdir, md, first, sizeof first);
+			if (bad)
+				result(0, "%s: %d broken link(s), first: %s", path, bad, first);
+			else
+				result(1, "%s: links resolve", path);
+			free(fdir);
+		}
 		if (is_page) {
 			/* (a) pages -> symbols, and the page's shape */
 			if (!sl_has(&syms, stem)) {
