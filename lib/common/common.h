@@ -59,7 +59,7 @@ void pl_buf_append(pl_buf *b, const char *s, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, char c);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) PL_PRINTF(2, 3);
-void pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap);
+void pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) PL_PRINTF(2, 0);
 /* Appends s as a Go %q quoted string ("..." with escapes). */
 void pl_buf_quote(pl_buf *b, const char *s);
 /* Returns the string (owned, "" if empty) and resets b; NULL on OOM. */
