@@ -10,7 +10,8 @@
  *      it is compiled with the project's compiler against include/ and
  *      linked with -lpodlife from the build tree (two compiles at a time);
  *  (c) a block whose first line is a comment "runs" (in slash-star form)
- *      is also run in a scratch directory and must exit 0 within 60 s.
+ *      is also run, in a scratch directory of its own, and must exit 0
+ *      within 60 s.
  *
  * Blocks tagged "```c synopsis" are the prototypes checked in (a); a block
  * whose info string starts with "c" but is neither "c" nor "c synopsis" is
@@ -368,6 +369,11 @@ static const char *check_page(const char *sym, const char *md, const struct bloc
 			return "missing section or sections out of order";
 		prev = h + 1;
 	}
+	const char *avail = find_heading(md, "AVAILABILITY");
+	const char *see = find_heading(md, "SEE ALSO");
+	const char *added = strstr(avail, "Added in ");
+	if (!added || added > see)
+		return "AVAILABILITY does not say \"Added in <version>\"";
 	char *title = xasprintf("# %s\n", sym);
 	int titled = strncmp(md, title, strlen(title)) == 0;
 	free(title);
@@ -399,6 +405,14 @@ static const char *check_page(const char *sym, const char *md, const struct bloc
 			char *sq = squeeze(b->text);
 			char *call = xasprintf("%s(", sym);
 			char *decl = NULL;
+			/* The header the synopsis includes, as "@@name.h@@" marks it. */
+			char *hmark = NULL;
+			const char *inc0 = strstr(sq, "#include<podlife/");
+			if (inc0) {
+				const char *hn = inc0 + strlen("#include<podlife/");
+				size_t hl = strcspn(hn, ">");
+				hmark = xasprintf("@@%.*s@@", (int)hl, hn);
+			}
 			for (char *s = sq; *s && !decl;) {
 				char *semi = strchr(s, ';');
 				if (semi)
@@ -416,12 +430,26 @@ static const char *check_page(const char *sym, const char *md, const struct bloc
 					break;
 				s = semi + 1;
 			}
+			const char *hdr = hmark ? strstr(headers_sq, hmark) : NULL;
+			char *seg = NULL;
+			if (hdr) {
+				hdr += strlen(hmark);
+				const char *end = strstr(hdr, "@@");
+				size_t sl = end ? (size_t)(end - hdr) : strlen(hdr);
+				seg = xmalloc(sl + 1);
+				memcpy(seg, hdr, sl);
+				seg[sl] = '\0';
+			}
 			if (!decl)
 				reason = "SYNOPSIS does not declare the function";
-			else if (!strstr(headers_sq, decl))
-				reason = "SYNOPSIS prototype differs from the header";
+			else if (!seg)
+				reason = "SYNOPSIS does not include an existing <podlife/...> header";
+			else if (!strstr(seg, decl))
+				reason = "SYNOPSIS prototype differs from the included header";
 			else
 				have_syn = 1;
+			free(seg);
+			free(hmark);
 			free(decl);
 			free(call);
 			free(sq);
@@ -445,6 +473,7 @@ struct job {
 	char *src;     /* work/x-12.c */
 	char *exe;     /* work/x-12 */
 	char *log;     /* work/x-12.log */
+	char *cwd;     /* work/x-12.d: the example runs there, alone */
 	int runnable;
 	int stage;     /* 0 queued, 1 compiling, 2 running, 3 done */
 	pid_t pid;
@@ -513,7 +542,8 @@ static void start_compile(struct job *j)
 static void start_run(struct job *j)
 {
 	char *argv[] = {j->exe, NULL};
-	j->pid = spawn(argv, j->log, work_dir, RUN_TIMEOUT);
+	mkdir(j->cwd, 0755);
+	j->pid = spawn(argv, j->log, j->cwd, RUN_TIMEOUT);
 	j->stage = j->pid > 0 ? 2 : 3;
 }
 
@@ -639,6 +669,12 @@ int main(int argc, char **argv)
 		*slash = '\0';
 	lib_dir = lib_dir_s;
 	mkdir(work_dir, 0755);
+	char *work_abs = realpath(work_dir, NULL);
+	if (!work_abs) {
+		fprintf(stderr, "check_docs: %s: %s\n", work_dir, strerror(errno));
+		return 2;
+	}
+	work_dir = work_abs;
 
 	/* Exported symbols. */
 	struct strlist syms = {0};
@@ -664,14 +700,17 @@ int main(int argc, char **argv)
 		char *sq = squeeze(t);
 		free(t);
 		remove_word(sq, "PODLIFE_EXTERN");
-		hcap += strlen(sq);
+		char *mark = xasprintf("@@%s@@", hdrs.v[i]);
+		hcap += strlen(sq) + strlen(mark);
 		char *nh = realloc(headers, hcap);
 		if (!nh) {
 			fprintf(stderr, "check_docs: out of memory\n");
 			return 2;
 		}
 		headers = nh;
+		strcat(headers, mark);
 		strcat(headers, sq);
+		free(mark);
 		free(sq);
 	}
 	sl_free(&hdrs);
@@ -777,6 +816,7 @@ int main(int argc, char **argv)
 			j->src = xasprintf("%s/%s-%u.c", work_dir, stem, b->line);
 			j->exe = xasprintf("%s/%s-%u", work_dir, stem, b->line);
 			j->log = xasprintf("%s/%s-%u.log", work_dir, stem, b->line);
+			j->cwd = xasprintf("%s/%s-%u.d", work_dir, stem, b->line);
 			j->runnable = strncmp(b->text, "/* runs */", 10) == 0;
 			unlink(j->log);
 			unlink(j->exe);
@@ -801,6 +841,7 @@ int main(int argc, char **argv)
 			free(jobs[i].src);
 			free(jobs[i].exe);
 			free(jobs[i].log);
+			free(jobs[i].cwd);
 		}
 	run_jobs(jobs, todo);
 	size_t n_run = 0;
@@ -822,6 +863,7 @@ int main(int argc, char **argv)
 		free(j->src);
 		free(j->exe);
 		free(j->log);
+		free(j->cwd);
 	}
 	result(todo > 0, "%zu examples compiled, %zu of them run", todo, n_run);
 
@@ -834,6 +876,7 @@ int main(int argc, char **argv)
 	free(man_dir);
 	free(headers);
 	free(lib_dir_s);
+	free(work_abs);
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
