@@ -271,6 +271,41 @@ void pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+void pl_buf_put_size(pl_buf *b, size_t v)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	pl_buf_append(b, tmp + n, sizeof(tmp) - n);
+}
+
+void pl_buf_vpath(pl_buf *b, const char *fmt, va_list ap)
+{
+	const char *lit = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		pl_buf_append(b, lit, (size_t)(p - lit));
+		if (p[1] == 's') {
+			const char *s = va_arg(ap, const char *);
+			pl_buf_puts(b, s ? s : "");
+			p += 1;
+		} else if (p[1] == 'z' && p[2] == 'u') {
+			pl_buf_put_size(b, va_arg(ap, size_t));
+			p += 2;
+		} else {
+			pl_buf_putc(b, '%'); /* only %s and %zu are meant for paths */
+			if (p[1] == '%')
+				p++;
+		}
+		lit = p + 1;
+	}
+	pl_buf_puts(b, lit);
+}
+
 void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -60,6 +60,13 @@ void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, char c);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) PL_PRINTF(2, 3);
 void pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) PL_PRINTF(2, 0);
+/* Appends a decimal number. */
+void pl_buf_put_size(pl_buf *b, size_t v);
+/*
+ * A printf for field paths without the C library's printf: only %s and
+ * %zu are understood (field names, map keys, list indexes).
+ */
+void pl_buf_vpath(pl_buf *b, const char *fmt, va_list ap);
 /* Appends s as a Go %q quoted string ("..." with escapes). */
 void pl_buf_quote(pl_buf *b, const char *s);
 /* Returns the string (owned, "" if empty) and resets b; NULL on OOM. */

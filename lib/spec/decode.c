@@ -25,7 +25,9 @@ static void path_push_field(pl_decoder *d, const char *name)
 
 static void path_push_index(pl_decoder *d, size_t i)
 {
-	pl_buf_printf(&d->path, "[%zu]", i);
+	pl_buf_putc(&d->path, '[');
+	pl_buf_put_size(&d->path, i);
+	pl_buf_putc(&d->path, ']');
 }
 
 static void path_restore(pl_decoder *d, size_t len)

@@ -79,8 +79,8 @@ typedef struct pl_intstr {
 typedef struct pl_keyref { /* LocalObjectReference, ConfigMapKeySelector, ... */
 	pl_obj obj;
 	char *name;
-	bool optional;
 	char *key;
+	bool optional;
 } pl_keyref;
 
 typedef struct pl_field_ref {
@@ -484,6 +484,7 @@ struct pl_schema {
 	size_t size;
 	const pl_field *fields;
 	size_t nfields;
+	bool by_offset; /* fields are in increasing offset order: binary search */
 };
 
 extern const pl_schema pl_schema_pod;
@@ -496,6 +497,8 @@ extern const pl_schema pl_schema_empty_dir;
 
 /* Index of the field at `offset` in schema s (abort-free: -1 if none). */
 int pl_schema_field_index(const pl_schema *s, size_t offset);
+/* Problems in the schema tables reachable from s (0: sound); for tests. */
+int pl_schema_check(const pl_schema *s, int depth);
 /* Index of the field called name, or -1. */
 int pl_schema_field_by_name(const pl_schema *s, const char *name);
 

@@ -11,7 +11,7 @@
 #define F(T, m, json, ft, sub) {json, ft, 0, (uint16_t)offsetof(T, m), sub}
 #define F32(T, m, json) {json, PL_F_INT, PL_FF_INT32, (uint16_t)offsetof(T, m), NULL}
 #define SCHEMA(var, gotype, T, fields)                                                    \
-	const pl_schema var = {gotype, sizeof(T), fields, PL_ARRAY_LEN(fields)}
+	const pl_schema var = {gotype, sizeof(T), fields, PL_ARRAY_LEN(fields), true}
 
 /* Forward declarations (tentative definitions with internal linkage). */
 static const pl_schema s_keysel, s_envref, s_localref, s_field_ref, s_resfield_ref, s_env_source,
@@ -341,7 +341,9 @@ static const pl_field f_volume[] = {
 	OTHER(24, "ephemeral"),
 	OTHER(25, "image"),
 };
-SCHEMA(pl_schema_volume, "Volume", pl_volume, f_volume);
+/* The typed sources sit before the others in the struct: no offset order. */
+const pl_schema pl_schema_volume = {"Volume", sizeof(pl_volume), f_volume, PL_ARRAY_LEN(f_volume),
+                                    false};
 
 static const pl_field f_readiness_gate[] = {
 	F(pl_readiness_gate, condition_type, "conditionType", PL_F_STR, NULL),
@@ -430,6 +432,17 @@ SCHEMA(pl_schema_pod, "Pod", pl_pod_model, f_pod);
 
 int pl_schema_field_index(const pl_schema *s, size_t offset)
 {
+	if (s->by_offset) {
+		size_t lo = 0, hi = s->nfields;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (s->fields[mid].offset < offset)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < s->nfields && s->fields[lo].offset == offset ? (int)lo : -1;
+	}
 	for (size_t i = 0; i < s->nfields; i++)
 		if (s->fields[i].offset == offset)
 			return (int)i;
@@ -514,4 +527,29 @@ const char *pl_volume_source_kind(const pl_volume *v)
 		if ((v->obj.present >> i) & 1u)
 			return f_volume[i].name;
 	return NULL;
+}
+
+/*
+ * Checks the tables the look-ups rely on: every schema marked by_offset
+ * really is in increasing offset order, every field index fits the 64-bit
+ * presence masks, every OBJ or LIST field has a sub-schema.  Walks the
+ * sub-schemas; returns the number of problems (0 when sound).
+ */
+int pl_schema_check(const pl_schema *s, int depth)
+{
+	int bad = 0;
+	if (depth > 16)
+		return 0;
+	if (s->nfields > 64)
+		bad++;
+	for (size_t i = 0; i < s->nfields; i++) {
+		const pl_field *f = &s->fields[i];
+		if (s->by_offset && i > 0 && s->fields[i - 1].offset >= f->offset)
+			bad++;
+		if ((f->type == PL_F_OBJ || f->type == PL_F_LIST) != (f->sub != NULL))
+			bad++;
+		if (f->sub && f->sub != s)
+			bad += pl_schema_check(f->sub, depth + 1);
+	}
+	return bad;
 }

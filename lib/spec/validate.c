@@ -389,29 +389,9 @@ static size_t push(vctx *v, const char *fmt, ...) PL_PRINTF(2, 3);
 static size_t push(vctx *v, const char *fmt, ...)
 {
 	size_t mark = v->path.len;
-	if (!strchr(fmt, '%')) { /* most segments are plain names */
-		pl_buf_puts(&v->path, fmt);
-		return mark;
-	}
-	if (strcmp(fmt, "[%zu]") == 0) { /* list indexes, without printf */
-		va_list ap;
-		va_start(ap, fmt);
-		size_t i = va_arg(ap, size_t);
-		va_end(ap);
-		char tmp[24];
-		size_t n = sizeof(tmp);
-		tmp[--n] = ']';
-		do {
-			tmp[--n] = (char)('0' + i % 10);
-			i /= 10;
-		} while (i);
-		tmp[--n] = '[';
-		pl_buf_append(&v->path, tmp + n, sizeof(tmp) - n);
-		return mark;
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	pl_buf_vprintf(&v->path, fmt, ap);
+	pl_buf_vpath(&v->path, fmt, ap);
 	va_end(ap);
 	return mark;
 }

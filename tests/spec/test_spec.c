@@ -6,6 +6,8 @@
  */
 #include <podlife.h>
 
+#include "spec/model.h"
+
 #include "harness.h"
 
 static podlife_pod_list *parse_ok(const char *text, unsigned int flags, podlife_diag **diag)
@@ -73,6 +75,21 @@ static const char *minimal =
 	"  - name: side\n"
 	"    image: busybox:1.36\n"
 	"    command: [sh, -c, 'sleep 1']\n";
+
+/* The look-ups binary-search the field tables: their order must hold. */
+static void test_schema_tables_are_sound(void)
+{
+	CHECK_INT(pl_schema_check(&pl_schema_pod, 0), 0);
+	CHECK_INT(pl_schema_check(&pl_schema_volume, 0), 0);
+	CHECK(pl_schema_volume.by_offset == false);
+	pl_probe probe;
+	memset(&probe, 0, sizeof probe);
+	probe.obj.schema = &pl_schema_probe;
+	CHECK_INT(pl_schema_field_index(&pl_schema_probe, offsetof(pl_probe, failure_threshold)), 8);
+	CHECK_INT(pl_schema_field_index(&pl_schema_probe, offsetof(pl_probe, exec)), 0);
+	CHECK_INT(pl_schema_field_index(&pl_schema_probe, 3), -1);
+	CHECK_INT(pl_schema_field_index(&pl_schema_volume, offsetof(pl_volume, config_map)), 19);
+}
 
 static void test_SetDefaults_PodSpec(void)
 {
@@ -514,6 +531,7 @@ static void test_allocator_hooks_balance(void)
 
 int main(void)
 {
+	RUN(test_schema_tables_are_sound);
 	RUN(test_SetDefaults_PodSpec);
 	RUN(test_SetDefaults_Container_and_Probe);
 	RUN(test_negative_grace_becomes_1);
