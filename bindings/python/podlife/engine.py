@@ -284,6 +284,7 @@ fn("podlife_fake_script", c_int, c_void_p, c_char_p, POINTER(podlife_fake_step),
 fn("podlife_fake_behave", c_int, c_void_p, c_char_p, c_char_p, _vpp)
 fn("podlife_fake_behave_arg", c_int, c_void_p, c_char_p, _vpp)
 fn("podlife_fake_image_missing", c_int, c_void_p, c_char_p)
+fn("podlife_fake_pull_time", None, c_void_p, c_int64)
 fn("podlife_fake_pull_fail", c_int, c_void_p, c_char_p, c_uint)
 fn("podlife_fake_start_fail", c_int, c_void_p, c_char_p, c_uint, c_char_p)
 fn("podlife_fake_fail_call", None, c_void_p, c_ulong)
@@ -625,6 +626,11 @@ class FakeBackend:
         """Marks an image (as written in specs) as not present locally."""
         errors.check(lib.podlife_fake_image_missing(self._handle(), _lib.encode(image)), image)
 
+    def pull_time(self, duration: Duration) -> None:
+        """Every pull from now on takes ``duration`` (ms, float seconds or
+        "30s") of the fake's clock; 0 (the default) finishes pulls at once."""
+        lib.podlife_fake_pull_time(self._handle(), to_ms(duration))
+
     def pull_fail(self, image: str, times: int) -> None:
         """The first ``times`` pulls of ``image`` fail."""
         errors.check(lib.podlife_fake_pull_fail(self._handle(), _lib.encode(image), times), image)
@@ -669,12 +675,13 @@ class FakeBackend:
         return FakeStats(*(getattr(s, n) for n, _ in podlife_fake_stats._fields_))
 
     def next_deadline(self) -> Optional[int]:
-        """Earliest scripted exit (engine ms), None when there is none."""
+        """Earliest scripted exit or pending pull (engine ms), None when
+        there is none."""
         d = lib.podlife_fake_next_deadline(self._handle())
         return None if d == INT64_MAX else d
 
     def advance(self, now_ms: int) -> None:
-        """Reports every scripted exit due at or before ``now_ms``."""
+        """Reports every scripted exit and pull due at or before ``now_ms``."""
         errors.check(lib.podlife_fake_advance(self._handle(), now_ms), "fake advance")
 
     def __repr__(self) -> str:

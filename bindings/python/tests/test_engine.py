@@ -518,3 +518,17 @@ def test_start_fail():
         eng.run_for("2m")
         assert eng.container_info("c", "app").state == "running"
         assert eng.container_info("c", "app").restart_count == 2
+
+
+def test_pull_time():
+    with Engine() as eng:
+        eng.fake.image_missing("registry.example/app:1")
+        eng.fake.pull_time("30s")
+        eng.add_pod("apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\nspec:\n"
+                    "  containers:\n  - name: app\n    image: registry.example/app:1\n")
+        assert eng.fake.next_deadline() == 30 * SEC
+        eng.run_until(29 * SEC)
+        assert eng.pod_info("slow").phase == "Pending"
+        eng.run_until(31 * SEC)
+        assert eng.pod_info("slow").phase == "Running"
+        assert times(eng, "Pulled", "app") == [30 * SEC]
