@@ -229,6 +229,13 @@ static bool buf_grow(pl_buf *b, size_t extra)
 
 void pl_buf_append(pl_buf *b, const char *s, size_t n)
 {
+	/* the common case, room enough, without the growth checks */
+	if (b->data && !b->oom && n < b->cap - b->len) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (!buf_grow(b, n))
 		return;
 	if (n)
@@ -244,6 +251,11 @@ void pl_buf_puts(pl_buf *b, const char *s)
 
 void pl_buf_putc(pl_buf *b, char c)
 {
+	if (b->data && !b->oom && b->cap - b->len > 1) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	pl_buf_append(b, &c, 1);
 }
 

@@ -484,7 +484,7 @@ struct pl_schema {
 	size_t size;
 	const pl_field *fields;
 	size_t nfields;
-	bool by_offset; /* fields are in increasing offset order: binary search */
+	const uint8_t *index; /* size entries: member offset -> field index + 1, 0 none */
 };
 
 extern const pl_schema pl_schema_pod;

@@ -81,7 +81,6 @@ static void test_schema_tables_are_sound(void)
 {
 	CHECK_INT(pl_schema_check(&pl_schema_pod, 0), 0);
 	CHECK_INT(pl_schema_check(&pl_schema_volume, 0), 0);
-	CHECK(pl_schema_volume.by_offset == false);
 	pl_probe probe;
 	memset(&probe, 0, sizeof probe);
 	probe.obj.schema = &pl_schema_probe;
