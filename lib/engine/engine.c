@@ -580,7 +580,13 @@ int podlife_engine_add_pod_named(podlife_engine *e, podlife_pod *pod, const char
 	}
 	if (conflict[0])
 		pl_emit(e, p, NULL, true, "PodPresetConflict", "%s", conflict);
-	if (pl_admit(e, p)) {
+	int adm = pl_admit(e, p);
+	if (adm < 0) {
+		eng_unlink(e, p);
+		pl_pod_destroy(e, p);
+		return PODLIFE_ENOMEM;
+	}
+	if (adm) {
 		p->state = PL_POD_REJECTED;
 		p->st.phase = PL_PHASE_FAILED;
 		p->last_phase = PL_PHASE_FAILED;

@@ -288,7 +288,7 @@ int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, co
 int pl_signal_number(const char *name);
 
 /* admission.c */
-/* 0 admitted; otherwise sets p->st.reason/message and returns non-zero. */
+/* 0: admitted; 1: rejected (phase Failed, reason and message set); -1: out of memory. */
 int pl_admit(podlife_engine *e, pl_pod *p);
 /*
  * Applies the matching presets to `pod` as the PodPreset admission plugin
