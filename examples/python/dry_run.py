@@ -7,6 +7,7 @@ pod ended where it did.
     dry_run.py pod.yaml --behave app=exit:1@3s --for 10m
     dry_run.py tests/manifests/seed/initpod02.yaml --behave initc=exit:0@5s
     dry_run.py pod.yaml --image-missing nginx:1.25 --pull-fail nginx:1.25=3 -o json
+    dry_run.py pod.yaml --image-missing nginx:1.25 --pull-time 20s --describe
 
 Steps (``--behave NAME=STEP[,STEP...]``, one per run of the container, the
 last repeating): exit:CODE@DUR, run, hang, oom@DUR.  Needs the podlife
@@ -96,6 +97,11 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                    help="image not present locally (others are)")
     p.add_argument("--pull-fail", action="append", default=[], metavar="REF=N",
                    help="the first N pulls of REF fail")
+    p.add_argument("--pull-time", metavar="DURATION", help="how long each pull takes")
+    p.add_argument("--start-fail", action="append", default=[], metavar="NAME=N",
+                   help="the next N starts of container NAME fail (command not found)")
+    p.add_argument("--describe", action="store_true",
+                   help="print the Events table of `kubectl describe pod` at the end")
     p.add_argument("--node-label", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--delete-at", metavar="DURATION", help="delete the pod at that time")
     p.add_argument("-o", "--output", choices=["table", "json"], default="table")
@@ -127,7 +133,8 @@ def main(argv: List[str]) -> int:
             timeline.row()
 
     with podlife.Engine(node_name="node-1", node_labels=labels, on_event=on_event,
-                        on_pod_changed=on_changed, keep_events=False) as engine:
+                        on_pod_changed=on_changed, keep_events=False,
+                        describe_events=args.describe) as engine:
         fake = engine.fake
         try:
             for b in args.behave:
@@ -137,6 +144,12 @@ def main(argv: List[str]) -> int:
             for pf in args.pull_fail:
                 ref, _, n = pf.rpartition("=")
                 fake.pull_fail(ref, int(n))
+            if args.pull_time:
+                fake.pull_time(args.pull_time)
+            for sf in args.start_fail:
+                name, _, n = sf.rpartition("=")
+                fake.start_fail(name, int(n), 'exec: "%s": executable file not found in $PATH'
+                                % name)
             duration = podlife.parse_duration(args.duration)
             delete_at = podlife.parse_duration(args.delete_at) if args.delete_at else None
         except (podlife.PodlifeError, ValueError) as e:
@@ -158,6 +171,9 @@ def main(argv: List[str]) -> int:
         else:
             print("\nat the end:")
             print(engine.explain(pod.name, namespace=pod.namespace), end="")
+            if args.describe:
+                print()
+                print(engine.describe_events(pod.name, pod.namespace), end="")
     pods.close()
     return 0
 

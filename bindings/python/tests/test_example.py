@@ -49,3 +49,14 @@ def test_dry_run_errors():
     assert r.returncode == 2 and "dry_run:" in r.stderr
     r = run("/nonexistent.yaml")
     assert r.returncode == 1 and "dry_run:" in r.stderr
+
+
+def test_dry_run_pull_time_start_fail_describe():
+    r = run(str(CHECKOUT / "tests" / "manifests" / "seed" / "initpod02.yaml"),
+            "--image-missing", "nginx", "--pull-time", "20s", "--start-fail", "initc=1",
+            "--describe", "--for", "2m")
+    assert r.returncode == 0, r.stderr
+    assert "executable file not found" in r.stdout
+    assert "Events:" in r.stdout
+    tail = r.stdout.split("Events:")[1]
+    assert "Reason" in tail and "Pulled" in tail
