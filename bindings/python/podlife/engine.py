@@ -98,7 +98,9 @@ class podlife_clock(Structure):
 
 PODLIFE_CLOCK_VERSION = 1
 PODLIFE_BACKEND_VERSION = 1
-PODLIFE_ENGINE_CONFIG_VERSION = 1
+PODLIFE_ENGINE_CONFIG_VERSION = 2
+#: The library's default relist period (PODLIFE_ENGINE_CONFIG_INIT).
+DEFAULT_RELIST_PERIOD_MS = 1000
 PODLIFE_POD_INFO_VERSION = 1
 PODLIFE_CONTAINER_INFO_VERSION = 1
 PODLIFE_EXIT_VERSION = 1
@@ -189,6 +191,8 @@ class podlife_engine_config(Structure):
         ("crashloop_initial_ms", c_int64), ("crashloop_max_ms", c_int64),
         ("image_backoff_initial_ms", c_int64), ("image_backoff_max_ms", c_int64),
         ("pod_security", c_int), ("node_keyring", c_void_p), ("flags", c_uint),
+        # version 2
+        ("relist_period_ms", c_int64),
     ]
 
 
@@ -292,6 +296,7 @@ fn("podlife_fake_calls", c_ulong, c_void_p)
 fn("podlife_fake_hook_result", None, c_void_p, c_int, c_int)
 fn("podlife_fake_list_fails", None, c_void_p, c_int)
 fn("podlife_fake_lose_sandbox", c_int, c_void_p, c_char_p, c_char_p)
+fn("podlife_fake_lose_container", c_int, c_void_p, c_char_p, c_char_p, c_char_p, c_int)
 fn("podlife_fake_get_stats", None, c_void_p, POINTER(podlife_fake_stats))
 fn("podlife_fake_next_deadline", c_int64, c_void_p)
 fn("podlife_fake_advance", c_int, c_void_p, c_int64)
@@ -662,6 +667,17 @@ class FakeBackend:
         errors.check(lib.podlife_fake_lose_sandbox(self._handle(), _ns(pod_namespace),
                                                    _lib.encode(pod_name)),
                      "lose sandbox %s" % pod_name)
+
+    def lose_container(self, pod_name: str, container: str, exit_code: int = -1,
+                       pod_namespace: Optional[str] = None) -> None:
+        """The running ``container`` stops without an exit report, so only
+        the engine's relist finds out: listed as exited with ``exit_code``
+        (>= 0), or forgotten by the runtime (< 0: ContainerStatusUnknown,
+        137).  :class:`~podlife.NotFoundError` when not running."""
+        errors.check(lib.podlife_fake_lose_container(self._handle(), _ns(pod_namespace),
+                                                     _lib.encode(pod_name),
+                                                     _lib.encode(container), exit_code),
+                     "lose container %s/%s" % (pod_name, container))
 
     def list_fails(self, fail: bool = True) -> None:
         """Makes container_list fail (or work again)."""
@@ -1081,8 +1097,10 @@ class Engine:
     False.  ``on_pod_changed(namespace, name)`` is called when a pod's
     status changed.  ``restart_rules`` honours container-level
     restartPolicy rules (gate ContainerRestartRules); ``describe_events``
-    keeps each pod's events aggregated for :meth:`describe_events`.  One
-    thread at a time.
+    keeps each pod's events aggregated for :meth:`describe_events`.
+    ``relist_period`` is the period of the container relist (the PLEG's,
+    default 1 s; 0 turns it off), used when the backend has
+    ``container_list``.  One thread at a time.
     """
 
     def __init__(self, backend: Union[FakeBackend, Backend, None] = None, clock: Any = None, *,
@@ -1096,6 +1114,7 @@ class Engine:
                  pod_security: Union[PodSecurity, str, int] = PodSecurity.NONE,
                  node_keyring: Optional[Keyring] = None, restart_rules: bool = False,
                  describe_events: bool = False,
+                 relist_period: Optional[Duration] = None,
                  allocator: Optional[CountingAllocator] = None) -> None:
         self.clock = _clock_of(clock)
         if backend is None:
@@ -1140,9 +1159,16 @@ class Engine:
             to_ms(image_backoff_initial), to_ms(image_backoff_max), int(pod_security),
             node_keyring._handle() if node_keyring is not None else None,
             (ENGINE_RESTART_RULES if restart_rules else 0) |
-            (ENGINE_KEEP_EVENTS if describe_events else 0))
+            (ENGINE_KEEP_EVENTS if describe_events else 0),
+            DEFAULT_RELIST_PERIOD_MS if relist_period is None else to_ms(relist_period))
         out = c_void_p()
-        errors.check(lib.podlife_engine_new(byref(cfg), byref(out)), "engine")
+        rc = lib.podlife_engine_new(byref(cfg), byref(out))
+        if rc == Code.EVERSION and relist_period is None:
+            # A library that knows only version 1 of the struct: the fields
+            # before relist_period_ms are the same.
+            cfg.version = 1
+            rc = lib.podlife_engine_new(byref(cfg), byref(out))
+        errors.check(rc, "engine")
         self._ptr: Optional[int] = out.value
         keep = (backend, self.clock, node_keyring, allocator, self._event_cb, self._changed_cb,
                 self._labels, self._node_name)

@@ -249,7 +249,7 @@ def test_method_returning_a_code():
             return podlife.Code.EBACKEND
 
     be = NoSandbox()
-    with Engine(be) as eng:
+    with Engine(be, relist_period=0) as eng:
         eng.add_pod(POD)
         ev = [e for e in eng.events if e.reason == "FailedCreatePodSandBox"]
         assert ev and "no network" in ev[0].message
@@ -408,3 +408,20 @@ def test_run_loop_reraises_on_wake_errors():
     finally:
         os.close(r)
         os.close(w)
+
+
+def test_relist_finds_exits_nobody_reported():
+    # the PLEG-like relist: container_list every period
+    be = MemoryBackend()
+    with Engine(be, relist_period="2s") as eng:
+        eng.add_pod(POD)
+        assert eng.next_deadline() == 2 * SEC
+        for c in be.containers.values():
+            if c["config"].name == "init":
+                c["running"] = 0  # exited, never notified
+        eng.tick(2 * SEC)
+        assert eng.container_info("py", "init").state == "terminated"
+        assert eng.pod_info("py").phase == "Running"
+        before = be.calls.count("container_list")
+        eng.tick(4 * SEC)
+        assert be.calls.count("container_list") == before + 1

@@ -532,3 +532,30 @@ def test_pull_time():
         eng.run_until(31 * SEC)
         assert eng.pod_info("slow").phase == "Running"
         assert times(eng, "Pulled", "app") == [30 * SEC]
+
+
+@pytest.mark.parametrize("code,reason,exit_code", [
+    (3, "Error", 3),
+    (-1, "ContainerStatusUnknown", 137),
+])
+def test_lose_container_found_by_relist(code, reason, exit_code):
+    with Engine(relist_period="1s") as eng:
+        eng.fake.behave("app", "run")
+        eng.add_pod(POD_CRASH.format(policy="Never"))
+        eng.run_until(5 * SEC)
+        eng.fake.lose_container("c", "app", code)
+        eng.run_until(7 * SEC)
+        ci = eng.container_info("c", "app")
+        assert ci.state == "terminated"
+        assert (ci.reason, ci.exit_code) == (reason, exit_code)
+        assert eng.pod_info("c").phase == "Failed"
+        with pytest.raises(podlife.NotFoundError):
+            eng.fake.lose_container("c", "app")
+
+
+def test_relist_off():
+    with Engine(relist_period=0) as eng:
+        eng.add_pod(POD_CRASH.format(policy="Never"))
+        assert eng.next_deadline() is None
+    with pytest.raises(podlife.InvalidArgumentError):
+        Engine(relist_period=-5)
