@@ -79,7 +79,9 @@ typedef enum podlife_engine_flags {
 	PODLIFE_ENGINE_KEEP_EVENTS = 1u << 1
 } podlife_engine_flags;
 
-#define PODLIFE_ENGINE_CONFIG_VERSION 1
+/* Version 2 added relist_period_ms; version 1 structs are still accepted
+ * (they get the default relist period, 1 s). */
+#define PODLIFE_ENGINE_CONFIG_VERSION 2
 
 /*
  * Engine configuration; initialise with PODLIFE_ENGINE_CONFIG_INIT.
@@ -111,11 +113,40 @@ typedef struct podlife_engine_config {
 	podlife_pod_security pod_security;
 	const podlife_keyring *node_keyring; /* node credentials, may be NULL */
 	unsigned int flags;                  /* podlife_engine_flags */
+	/*
+	 * (Version 2.)  Period of the container relist, in ms, like the
+	 * kubelet's PLEG relist (1 s); 0 turns it off, a negative value is
+	 * EINVAL.  Only used when the backend has `container_list`.
+	 *
+	 * Every period the engine lists the backend's containers once (one
+	 * call for all pods, O(containers)) and compares the listing with
+	 * what it believes:
+	 *  - a container it believes created or running that is not listed
+	 *    any more is reported exited with exit code 137, reason
+	 *    "ContainerStatusUnknown" and message "The container could not
+	 *    be located when the pod was deleted.  The container used to be
+	 *    Running" (convertToAPIContainerStatuses); the restart policy
+	 *    then applies as for any exit;
+	 *  - a container listed as exited that the engine believes running
+	 *    is handled as if podlife_engine_notify_exited had reported it
+	 *    (exit code, OOM and finish time from the listing); a later
+	 *    notification of the same exit is ENOTFOUND;
+	 *  - when the listing call fails, every pod that has a sandbox or a
+	 *    container and has not finished goes to phase "Unknown" with
+	 *    reason "BackendUnavailable" and message "The container runtime
+	 *    did not report the pod's containers"; nothing is started,
+	 *    restarted or killed for it meanwhile.  The next listing that
+	 *    succeeds applies the two rules above, clears the reason and
+	 *    message and the pod resumes.  Terminal phases (Succeeded,
+	 *    Failed) never become Unknown.
+	 * The relist timer counts in podlife_engine_next_deadline.
+	 */
+	int64_t relist_period_ms;
 } podlife_engine_config;
 
 #define PODLIFE_ENGINE_CONFIG_INIT                                                     \
 	{PODLIFE_ENGINE_CONFIG_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, \
-	 NULL, 0, 0, 0, 0, PODLIFE_PSS_NONE, NULL, 0}
+	 NULL, 0, 0, 0, 0, PODLIFE_PSS_NONE, NULL, 0, 1000}
 
 /*
  * A new engine.  EVERSION when a struct version is unknown, EINVAL when

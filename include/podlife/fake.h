@@ -119,6 +119,20 @@ PODLIFE_EXTERN int podlife_fake_lose_sandbox(podlife_fake *f, const char *pod_na
                                              const char *pod_name);
 /* Makes container_list fail (1) or work (0). */
 PODLIFE_EXTERN void podlife_fake_list_fails(podlife_fake *f, int fail);
+/*
+ * The running container `container` of the pod stops without any exit
+ * report to the engine, so that only the engine's relist (container_list,
+ * see podlife_engine_config.relist_period_ms) can find out:
+ *  - exit_code >= 0: it is listed as exited with that code from now on;
+ *  - exit_code < 0: the runtime forgets it; container_list no longer
+ *    lists it (the engine then reports ContainerStatusUnknown, exit 137).
+ * pod_namespace NULL or "" means "default".  EINVAL for a NULL f,
+ * pod_name or container; ENOTFOUND when no such container is running.
+ * Not thread-safe (like every podlife_fake call).
+ */
+PODLIFE_EXTERN int podlife_fake_lose_container(podlife_fake *f, const char *pod_namespace,
+                                               const char *pod_name, const char *container,
+                                               int exit_code);
 
 /* Counters for tests: containers started, stopped, existing now; sandboxes
  * existing now; pulls made. */

@@ -176,6 +176,8 @@ static void ht_remove(podlife_engine *e, const pl_pod *p)
 	}
 }
 
+static void eng_unlink(podlife_engine *e, pl_pod *p);
+
 int pl_eng_insert(podlife_engine *e, pl_pod *p)
 {
 	if ((e->ht_used + 1) * 2 > e->ht_cap && ht_grow(e))
@@ -208,6 +210,11 @@ int pl_eng_insert(podlife_engine *e, pl_pod *p)
 		e->ht_used++;
 	e->ht[j] = slot + 1;
 	e->count++;
+	if (e->relist_period && e->relist.deadline == PL_NEVER &&
+	    pl_heap_arm(&e->heap, &e->relist, e->now + e->relist_period)) {
+		eng_unlink(e, p);
+		return PODLIFE_ENOMEM;
+	}
 	return PODLIFE_OK;
 }
 
@@ -376,8 +383,12 @@ int podlife_engine_new(const podlife_engine_config *cfg, podlife_engine **out)
 {
 	if (!cfg || !out)
 		return PODLIFE_EINVAL;
-	if (cfg->version != PODLIFE_ENGINE_CONFIG_VERSION)
+	if (cfg->version < 1 || cfg->version > PODLIFE_ENGINE_CONFIG_VERSION)
 		return PODLIFE_EVERSION;
+	/* fields of version 2 */
+	int64_t relist = cfg->version >= 2 ? cfg->relist_period_ms : 1000;
+	if (relist < 0)
+		return PODLIFE_EINVAL;
 	if (!cfg->backend)
 		return PODLIFE_EINVAL;
 	if (cfg->backend->version < 1 || cfg->backend->version > PODLIFE_BACKEND_VERSION)
@@ -431,6 +442,10 @@ int podlife_engine_new(const podlife_engine_config *cfg, podlife_engine **out)
 	}
 	e->n_labels = cfg->n_node_labels;
 	e->now = e->clock->now_ms(e->clock->ud);
+	pl_timer_init(&e->relist, PL_TIMER_RELIST, 0);
+	e->relist_gen = 1;
+	if (e->be.container_list)
+		e->relist_period = relist; /* armed while the engine has pods */
 	*out = e;
 	return PODLIFE_OK;
 }
@@ -740,6 +755,12 @@ int podlife_engine_tick(podlife_engine *e, int64_t now_ms)
 			pl_pod *p = t->owner < e->n_slots ? e->pods[t->owner] : NULL;
 			if (p)
 				pl_pod_sync(e, p);
+		} else if (t->kind == PL_TIMER_RELIST) {
+			pl_relist(e);
+			/* re-armed while there are pods (pl_eng_insert arms it
+			 * again); ENOMEM leaves it off until the next insert */
+			if (e->count)
+				pl_heap_arm(&e->heap, &e->relist, e->now + e->relist_period);
 		}
 		drain(e);
 	}
@@ -904,8 +925,10 @@ int podlife_engine_run(podlife_engine *e, int64_t until_ms, struct pollfd *fds, 
 		int64_t target = d < until_ms ? d : until_ms;
 		if (sim) {
 			/* Simulated time: jump to the deadline instead of sleeping;
-			 * descriptors are still polled without waiting. */
-			if (target == INT64_MAX && nfds == 0)
+			 * descriptors are still polled without waiting.  The relist
+			 * timer alone never ends the wait. */
+			pl_ms other = pl_heap_top_except(&e->heap, &e->relist);
+			if (until_ms == INT64_MAX && other == PL_NEVER && nfds == 0)
 				return PODLIFE_ESTATE; /* nothing will ever happen */
 			if (nfds && poll(fds, (nfds_t)nfds, 0) < 0 && errno != EINTR)
 				return PODLIFE_EIO;

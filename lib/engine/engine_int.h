@@ -22,7 +22,10 @@
 
 /* ---- timers (timers.c): binary min-heap keyed on the deadline ------------- */
 
-enum { PL_TIMER_POD = 0 /* a pod's wake-up; probe timers will add kinds */ };
+enum {
+	PL_TIMER_POD = 0,   /* a pod's wake-up; probe timers will add kinds */
+	PL_TIMER_RELIST = 1 /* the engine-wide container relist (owner unused) */
+};
 
 typedef struct pl_timer {
 	pl_ms deadline;
@@ -43,6 +46,8 @@ int pl_heap_arm(pl_heap *h, pl_timer *t, pl_ms deadline);
 void pl_heap_disarm(pl_heap *h, pl_timer *t);
 /* Earliest timer or NULL. */
 pl_timer *pl_heap_top(const pl_heap *h);
+/* Earliest deadline among the timers other than `skip` (PL_NEVER if none); O(1). */
+pl_ms pl_heap_top_except(const pl_heap *h, const pl_timer *skip);
 void pl_heap_free(pl_heap *h);
 
 /* ---- back-off (backoff.c): flowcontrol.Backoff without jitter ------------- */
@@ -114,6 +119,7 @@ typedef struct pl_ctr {
 	uint8_t op;            /* pl_op */
 	uint16_t flags;        /* PL_CF_* */
 	uint8_t pull_failed;   /* last pull failed (ErrImagePull shown) */
+	uint8_t seen;          /* relist generation that last listed the instance */
 } pl_ctr;
 
 typedef struct pl_img_backoff {
@@ -143,7 +149,8 @@ enum { /* pl_pod.flags */
 	PL_PF_NATURAL_END = 1u << 3, /* terminating because nothing will run again */
 	PL_PF_DELETED = 1u << 4,     /* deletion requested */
 	PL_PF_QUEUED = 1u << 5,      /* in the engine's sync queue */
-	PL_PF_RESTART_SB = 1u << 6   /* kill everything and recreate the sandbox */
+	PL_PF_RESTART_SB = 1u << 6,  /* kill everything and recreate the sandbox */
+	PL_PF_ADOPT = 1u << 7        /* restored: containers not adopted yet (with UNKNOWN) */
 };
 
 typedef struct pl_pod {
@@ -212,7 +219,10 @@ struct podlife_engine {
 	size_t ht_cap, ht_used;
 
 	pl_heap heap;
-	pl_ms adopt_at;           /* next container_list retry while pods are Unknown */
+	pl_ms adopt_at;           /* next container_list retry while restored pods are Unknown */
+	pl_timer relist;          /* PL_TIMER_RELIST, armed while relisting is on */
+	pl_ms relist_period;      /* 0: off */
+	uint8_t relist_gen;       /* generation of the current listing, never 0 */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */
 	int depth;                /* > 0 while syncing */
@@ -251,8 +261,11 @@ int pl_eng_insert(podlife_engine *e, pl_pod *p);
 /* Points container records and borrowed status strings at p->m. */
 void pl_pod_bind_spec(pl_pod *p);
 /* Lists the backend's containers and adopts them into pods marked
- * PL_PF_UNKNOWN (snapshot.c); false when the list failed. */
+ * PL_PF_ADOPT (snapshot.c); false when the list failed. */
 bool pl_try_adopt(podlife_engine *e);
+/* The periodic relist (snapshot.c, PLEG-style): compares the backend's
+ * listing with what the engine believes; see podlife_engine_config. */
+void pl_relist(podlife_engine *e);
 bool pl_backend_has(const podlife_engine *e, size_t slot_offset);
 
 /* cstate helpers (worker.c) */

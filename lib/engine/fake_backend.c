@@ -27,6 +27,7 @@ typedef struct fk_ctr {
 	pl_ms exit_at;      /* scheduled exit, PL_NEVER none */
 	int exit_code, exit_signal;
 	bool oom;
+	bool lost;          /* podlife_fake_lose_container: not listed any more */
 	pl_ms started, finished;
 } fk_ctr;
 
@@ -700,6 +701,29 @@ static int fk_http(void *ud, const podlife_http_request *req, uint64_t token, po
 	return PODLIFE_OK;
 }
 
+/* "fake-c<idx>-<gen>" without printf: the listing formats every id. */
+static void ctr_id(char *out, size_t idx, uint32_t gen)
+{
+	char tmp[24];
+	size_t n = 0;
+	memcpy(out, "fake-c", 6);
+	out += 6;
+	do {
+		tmp[n++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx);
+	while (n)
+		*out++ = tmp[--n];
+	*out++ = '-';
+	do {
+		tmp[n++] = (char)('0' + gen % 10);
+		gen /= 10;
+	} while (gen);
+	while (n)
+		*out++ = tmp[--n];
+	*out = '\0';
+}
+
 static int fk_list(void *ud, podlife_container_list_fn cb, void *cb_ud)
 {
 	podlife_fake *f = ud;
@@ -707,10 +731,10 @@ static int fk_list(void *ud, podlife_container_list_fn cb, void *cb_ud)
 		return PODLIFE_EBACKEND;
 	for (size_t i = 0; i < f->n_ctrs; i++) {
 		const fk_ctr *c = &f->ctrs[i];
-		if (!c->used)
+		if (!c->used || c->lost)
 			continue;
 		char id[64];
-		snprintf(id, sizeof id, "fake-c%zu-%u", i, c->gen);
+		ctr_id(id, i, c->gen);
 		podlife_container_entry en;
 		memset(&en, 0, sizeof en);
 		en.id = id;
@@ -764,6 +788,30 @@ int podlife_fake_lose_sandbox(podlife_fake *f, const char *pod_namespace, const 
 		}
 		s->running = false;
 		return f->engine ? podlife_engine_notify_sandbox_lost(f->engine, s->token) : PODLIFE_OK;
+	}
+	return PODLIFE_ENOTFOUND;
+}
+
+int podlife_fake_lose_container(podlife_fake *f, const char *pod_namespace, const char *pod_name,
+                                const char *container, int exit_code)
+{
+	if (!f || !pod_name || !container)
+		return PODLIFE_EINVAL;
+	const char *ns = pod_namespace && *pod_namespace ? pod_namespace : "default";
+	for (size_t i = 0; i < f->n_ctrs; i++) {
+		fk_ctr *c = &f->ctrs[i];
+		if (!c->used || c->lost || c->state != 1 || strcmp(c->ns, ns) != 0 ||
+		    strcmp(c->pod, pod_name) != 0 || strcmp(c->name, container) != 0)
+			continue;
+		/* no exit report: only container_list tells */
+		c->state = 2;
+		c->exit_at = PL_NEVER;
+		c->exit_code = exit_code < 0 ? 137 : exit_code;
+		c->exit_signal = 0;
+		c->oom = false;
+		c->finished = f->clock->now_ms(f->clock->ud);
+		c->lost = exit_code < 0;
+		return PODLIFE_OK;
 	}
 	return PODLIFE_ENOTFOUND;
 }

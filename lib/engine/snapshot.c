@@ -3,7 +3,9 @@
  * per pod its spec, sandbox, init progress, container ids, restart counts,
  * states and back-off entries.  A restored engine adopts what the
  * backend still runs (container_list) without restarting it; while the
- * backend cannot list, the restored pods are Unknown.
+ * backend cannot list, the restored pods are Unknown.  Also the periodic
+ * relist (the kubelet's PLEG relist): containers that vanished or exited
+ * unreported, and phase Unknown while the backend cannot list.
  */
 #include <jansson.h>
 #include <string.h>
@@ -189,7 +191,7 @@ static int load_pod(podlife_engine *e, json_t *pj, podlife_error **err)
 	if (p->sb == PL_SB_CREATING || p->sb == PL_SB_FAILED)
 		p->sb = PL_SB_NONE; /* a pending sandbox is asked for again */
 	p->sb_attempt = (unsigned int)jget_int(pj, "sandboxAttempt", 0);
-	p->flags = (uint16_t)(jget_int(pj, "flags", 0) & ~PL_PF_QUEUED);
+	p->flags = (uint16_t)(jget_int(pj, "flags", 0) & ~(PL_PF_QUEUED | PL_PF_UNKNOWN | PL_PF_ADOPT));
 	const char *sid = jget_str(pj, "sandboxID");
 	p->sandbox_id = sid ? pl_strdup(&e->a, sid) : NULL;
 	const char *ip = jget_str(pj, "podIP");
@@ -255,7 +257,7 @@ static int load_pod(podlife_engine *e, json_t *pj, podlife_error **err)
 	for (size_t i = 0; i < p->nc; i++)
 		needs = needs || p->c[i].rid;
 	if (needs && p->state != PL_POD_DONE && p->state != PL_POD_REJECTED)
-		p->flags |= PL_PF_UNKNOWN;
+		p->flags |= PL_PF_UNKNOWN | PL_PF_ADOPT;
 	rc = pl_eng_insert(e, p);
 	if (rc) {
 		pl_pod_destroy(e, p);
@@ -277,7 +279,7 @@ static void adopt_one(void *ud, const podlife_container_entry *en)
 	if (!en || !en->id || !en->name)
 		return;
 	pl_pod *p = pl_eng_find(e, en->pod_namespace, en->pod_name);
-	if (!p || !(p->flags & PL_PF_UNKNOWN))
+	if (!p || !(p->flags & PL_PF_ADOPT))
 		return;
 	for (size_t i = 0; i < p->nc; i++) {
 		pl_ctr *c = &p->c[i];
@@ -307,14 +309,14 @@ bool pl_try_adopt(podlife_engine *e)
 	adopt_ctx x = {e, 0, NULL};
 	for (size_t s = 0; s < e->n_slots; s++) {
 		pl_pod *p = e->pods[s];
-		for (size_t i = 0; p && (p->flags & PL_PF_UNKNOWN) && i < p->nc; i++)
+		for (size_t i = 0; p && (p->flags & PL_PF_ADOPT) && i < p->nc; i++)
 			p->c[i].flags &= (uint16_t)~PL_CF_IMAGE_OK;
 	}
 	if (e->be.container_list(e->be.ud, adopt_one, &x) != PODLIFE_OK)
 		return false;
 	for (size_t s = 0; s < e->n_slots; s++) {
 		pl_pod *p = e->pods[s];
-		if (!p || !(p->flags & PL_PF_UNKNOWN))
+		if (!p || !(p->flags & PL_PF_ADOPT))
 			continue;
 		for (size_t i = 0; i < p->nc; i++) {
 			pl_ctr *c = &p->c[i];
@@ -334,7 +336,7 @@ bool pl_try_adopt(podlife_engine *e)
 				pl_ctr_exited(e, p, c, &ex);
 			}
 		}
-		p->flags &= (uint16_t)~PL_PF_UNKNOWN;
+		p->flags &= (uint16_t)~(PL_PF_UNKNOWN | PL_PF_ADOPT);
 		if (p->st.reason == known_reasons[19]) {
 			p->st.reason = NULL;
 			pl_set_msg(&e->a, &p->st.message, NULL);
@@ -342,6 +344,120 @@ bool pl_try_adopt(podlife_engine *e)
 		pl_eng_sync(e, p);
 	}
 	return true;
+}
+
+/* ---- relist ---------------------------------------------------------------------- */
+
+static const char unknown_msg[] = "The container runtime did not report the pod's containers";
+
+typedef struct relist_ctx {
+	podlife_engine *e;
+	pl_pod *last; /* the backend lists a pod's containers together: cache it */
+} relist_ctx;
+
+static void relist_one(void *ud, const podlife_container_entry *en)
+{
+	relist_ctx *x = ud;
+	podlife_engine *e = x->e;
+	if (!en || !en->id || !en->pod_name)
+		return;
+	const char *ns = en->pod_namespace && *en->pod_namespace ? en->pod_namespace : "default";
+	pl_pod *p = x->last;
+	if (!p || strcmp(p->name, en->pod_name) != 0 || strcmp(p->ns, ns) != 0)
+		p = x->last = pl_eng_find(e, ns, en->pod_name);
+	if (!p || (p->flags & PL_PF_ADOPT))
+		return;
+	for (size_t i = 0; i < p->nc; i++) {
+		pl_ctr *c = &p->c[i];
+		if (!c->rid || strcmp(c->rid, en->id) != 0)
+			continue;
+		c->seen = e->relist_gen;
+		if (en->running == 0 && (c->rt == PL_RT_RUNNING || c->rt == PL_RT_CREATED)) {
+			/* exited without a notification (PLEG: ContainerDied) */
+			podlife_exit ex = PODLIFE_EXIT_INIT;
+			ex.exit_code = en->exit_code;
+			ex.oom = en->oom;
+			ex.finished_at_ms = en->finished_at_ms;
+			pl_ctr_exited(e, p, c, &ex);
+			pl_eng_sync(e, p);
+		}
+		return;
+	}
+}
+
+/* Whether the backend should be able to report something for this pod. */
+static bool pod_has_runtime_state(const pl_pod *p)
+{
+	if (p->state == PL_POD_DONE || p->state == PL_POD_REJECTED)
+		return false;
+	if (p->sb == PL_SB_READY)
+		return true;
+	for (size_t i = 0; i < p->nc; i++)
+		if (p->c[i].rid)
+			return true;
+	return false;
+}
+
+void pl_relist(podlife_engine *e)
+{
+	if (!e->be.container_list)
+		return;
+	bool ok;
+	bool adopting = false;
+	for (size_t s = 0; s < e->n_slots && !adopting; s++)
+		adopting = e->pods[s] && (e->pods[s]->flags & PL_PF_ADOPT);
+	if (adopting) {
+		/* restored pods first: they are adopted under new tokens */
+		ok = pl_try_adopt(e);
+	} else {
+		if (++e->relist_gen == 0)
+			e->relist_gen = 1;
+		relist_ctx x = {e, NULL};
+		ok = e->be.container_list(e->be.ud, relist_one, &x) == PODLIFE_OK;
+	}
+	for (size_t s = 0; s < e->n_slots; s++) {
+		pl_pod *p = e->pods[s];
+		if (!p || (p->flags & PL_PF_ADOPT))
+			continue;
+		if (!ok) {
+			if (!(p->flags & PL_PF_UNKNOWN) && pod_has_runtime_state(p)) {
+				p->flags |= PL_PF_UNKNOWN;
+				p->st.reason = known_reasons[19];
+				pl_set_msg(&e->a, &p->st.message, unknown_msg);
+				pl_eng_sync(e, p);
+			}
+			continue;
+		}
+		if (adopting)
+			continue; /* the others are checked at the next relist */
+		bool changed = false;
+		for (size_t i = 0; i < p->nc; i++) {
+			pl_ctr *c = &p->c[i];
+			if (!c->rid || c->seen == e->relist_gen ||
+			    (c->rt != PL_RT_RUNNING && c->rt != PL_RT_CREATED))
+				continue;
+			/* The runtime no longer knows it (convertToAPIContainerStatuses). */
+			pl_free(&e->a, c->rid);
+			c->rid = NULL;
+			podlife_exit ex = PODLIFE_EXIT_INIT;
+			ex.exit_code = 137;
+			ex.reason = "ContainerStatusUnknown";
+			ex.message = "The container could not be located when the pod was deleted.  "
+			             "The container used to be Running";
+			pl_ctr_exited(e, p, c, &ex);
+			changed = true;
+		}
+		if (p->flags & PL_PF_UNKNOWN) {
+			p->flags &= (uint16_t)~PL_PF_UNKNOWN;
+			if (p->st.reason == known_reasons[19]) {
+				p->st.reason = NULL;
+				pl_set_msg(&e->a, &p->st.message, NULL);
+			}
+			changed = true;
+		}
+		if (changed)
+			pl_eng_sync(e, p);
+	}
 }
 
 int podlife_engine_restore(podlife_engine *e, const char *json, size_t len, podlife_error **err)
@@ -385,7 +501,7 @@ int podlife_engine_restore(podlife_engine *e, const char *json, size_t len, podl
 		pl_pod *p = e->pods[s];
 		if (!p)
 			continue;
-		if (!listed && (p->flags & PL_PF_UNKNOWN)) {
+		if (!listed && (p->flags & PL_PF_ADOPT)) {
 			p->st.reason = known_reasons[19];
 			pl_set_msg(&e->a, &p->st.message,
 			           "The container runtime did not report the pod's containers");

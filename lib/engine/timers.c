@@ -106,6 +106,20 @@ pl_timer *pl_heap_top(const pl_heap *h)
 	return h->n ? h->v[0] : NULL;
 }
 
+pl_ms pl_heap_top_except(const pl_heap *h, const pl_timer *skip)
+{
+	if (!h->n)
+		return PL_NEVER;
+	if (h->v[0] != skip)
+		return h->v[0]->deadline;
+	/* the second smallest is one of the root's children */
+	pl_ms d = PL_NEVER;
+	for (size_t i = 1; i <= 2 && i < h->n; i++)
+		if (h->v[i]->deadline < d)
+			d = h->v[i]->deadline;
+	return d;
+}
+
 void pl_heap_free(pl_heap *h)
 {
 	pl_free(h->a, h->v);

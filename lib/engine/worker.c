@@ -819,7 +819,7 @@ static pl_ms next_wake(const podlife_engine *e, const pl_pod *p)
 	}
 	if (p->sb == PL_SB_FAILED || (p->state == PL_POD_TERMINATING && p->sb != PL_SB_STOPPED))
 		CONSIDER(p->sb_retry);
-	if (p->flags & PL_PF_UNKNOWN)
+	if (p->flags & PL_PF_ADOPT)
 		CONSIDER(e->adopt_at);
 	const pl_pod_spec *s = p->m->spec;
 	if (p->state == PL_POD_ACTIVE && PL_HAS(s, active_deadline_seconds) &&
@@ -862,7 +862,7 @@ static void compute_phase(podlife_engine *e, pl_pod *p)
 void pl_pod_sync(podlife_engine *e, pl_pod *p)
 {
 	pl_ms now = e->now;
-	if ((p->flags & PL_PF_UNKNOWN) && now >= e->adopt_at) {
+	if ((p->flags & PL_PF_ADOPT) && now >= e->adopt_at) {
 		e->adopt_at = now + 10000; /* retried every 10 s */
 		pl_try_adopt(e);
 	}

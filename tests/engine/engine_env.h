@@ -47,9 +47,10 @@ static inline void env_on_event(void *ud, const podlife_event *ev)
 	snprintf(r->message, sizeof r->message, "%s", ev->message);
 }
 
-/* labels: NULL or "k=v" strings, NULL-terminated; cfg_fn may tweak. */
-static inline int env_init_cfg(env *x, const char *const *labels, podlife_pod_security pss,
-                        unsigned int flags)
+/* labels: NULL or "k=v" strings, NULL-terminated; relist_ms: the
+ * engine's relist period (0 off). */
+static inline int env_init_full(env *x, const char *const *labels, podlife_pod_security pss,
+                                unsigned int flags, int64_t relist_ms)
 {
 	memset(x, 0, sizeof *x);
 	if (podlife_simclock_new(0, 0, NULL, &x->sc) ||
@@ -76,10 +77,17 @@ static inline int env_init_cfg(env *x, const char *const *labels, podlife_pod_se
 	cfg.event_ud = x;
 	cfg.pod_security = pss;
 	cfg.flags = flags;
+	cfg.relist_period_ms = relist_ms;
 	if (podlife_engine_new(&cfg, &x->e))
 		return -1;
 	podlife_fake_attach(x->f, x->e);
 	return 0;
+}
+
+static inline int env_init_cfg(env *x, const char *const *labels, podlife_pod_security pss,
+                               unsigned int flags)
+{
+	return env_init_full(x, labels, pss, flags, 1000);
 }
 
 static inline int env_init(env *x)
