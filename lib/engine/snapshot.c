@@ -352,14 +352,22 @@ static const char unknown_msg[] = "The container runtime did not report the pod'
 
 typedef struct relist_ctx {
 	podlife_engine *e;
-	pl_pod *last; /* the backend lists a pod's containers together: cache it */
+	pl_pod *last;   /* the backend often lists a pod's containers together */
+	bool exited;    /* second pass: exited entries */
 } relist_ctx;
 
+/*
+ * First pass: only entries that run (or are created) are looked up and
+ * mark their container seen, so exited entries, most of a crash-looping
+ * node's listing, cost no look-up.  Second pass, only when a container
+ * the engine believes alive was not seen: the exited entries, whose exit
+ * is then handled as a notified one (PLEG: ContainerDied).
+ */
 static void relist_one(void *ud, const podlife_container_entry *en)
 {
 	relist_ctx *x = ud;
 	podlife_engine *e = x->e;
-	if (!en || !en->id || !en->pod_name)
+	if (!en || !en->id || !en->pod_name || (en->running == 0) != x->exited)
 		return;
 	const char *ns = en->pod_namespace && *en->pod_namespace ? en->pod_namespace : "default";
 	pl_pod *p = x->last;
@@ -371,9 +379,11 @@ static void relist_one(void *ud, const podlife_container_entry *en)
 		pl_ctr *c = &p->c[i];
 		if (!c->rid || strcmp(c->rid, en->id) != 0)
 			continue;
-		c->seen = e->relist_gen;
-		if (en->running == 0 && (c->rt == PL_RT_RUNNING || c->rt == PL_RT_CREATED)) {
-			/* exited without a notification (PLEG: ContainerDied) */
+		if (!x->exited) {
+			c->seen = e->relist_gen;
+		} else if (c->seen != e->relist_gen &&
+		           (c->rt == PL_RT_RUNNING || c->rt == PL_RT_CREATED)) {
+			c->seen = e->relist_gen;
 			podlife_exit ex = PODLIFE_EXIT_INIT;
 			ex.exit_code = en->exit_code;
 			ex.oom = en->oom;
@@ -383,6 +393,12 @@ static void relist_one(void *ud, const podlife_container_entry *en)
 		}
 		return;
 	}
+}
+
+static bool alive_unseen(const podlife_engine *e, const pl_ctr *c)
+{
+	return c->rid && c->seen != e->relist_gen &&
+	       (c->rt == PL_RT_RUNNING || c->rt == PL_RT_CREATED);
 }
 
 /* Whether the backend should be able to report something for this pod. */
@@ -402,18 +418,31 @@ void pl_relist(podlife_engine *e)
 {
 	if (!e->be.container_list)
 		return;
-	bool ok;
-	bool adopting = false;
+	bool ok, adopting = false, judge = true;
 	for (size_t s = 0; s < e->n_slots && !adopting; s++)
 		adopting = e->pods[s] && (e->pods[s]->flags & PL_PF_ADOPT);
 	if (adopting) {
-		/* restored pods first: they are adopted under new tokens */
+		/* restored pods first: they are adopted under new tokens; the
+		 * others are checked at the next relist */
 		ok = pl_try_adopt(e);
+		judge = false;
 	} else {
 		if (++e->relist_gen == 0)
 			e->relist_gen = 1;
-		relist_ctx x = {e, NULL};
+		relist_ctx x = {e, NULL, false};
 		ok = e->be.container_list(e->be.ud, relist_one, &x) == PODLIFE_OK;
+		bool unseen = false;
+		for (size_t s = 0; ok && s < e->n_slots && !unseen; s++) {
+			const pl_pod *p = e->pods[s];
+			for (size_t i = 0; p && !(p->flags & PL_PF_ADOPT) && i < p->nc && !unseen; i++)
+				unseen = alive_unseen(e, &p->c[i]);
+		}
+		if (unseen) {
+			x.last = NULL;
+			x.exited = true;
+			/* if this second call fails, nothing is judged missing now */
+			judge = e->be.container_list(e->be.ud, relist_one, &x) == PODLIFE_OK;
+		}
 	}
 	for (size_t s = 0; s < e->n_slots; s++) {
 		pl_pod *p = e->pods[s];
@@ -428,13 +457,12 @@ void pl_relist(podlife_engine *e)
 			}
 			continue;
 		}
-		if (adopting)
-			continue; /* the others are checked at the next relist */
+		if (!judge)
+			continue;
 		bool changed = false;
 		for (size_t i = 0; i < p->nc; i++) {
 			pl_ctr *c = &p->c[i];
-			if (!c->rid || c->seen == e->relist_gen ||
-			    (c->rt != PL_RT_RUNNING && c->rt != PL_RT_CREATED))
+			if (!alive_unseen(e, c))
 				continue;
 			/* The runtime no longer knows it (convertToAPIContainerStatuses). */
 			pl_free(&e->a, c->rid);
