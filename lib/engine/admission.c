@@ -176,7 +176,8 @@ static void chk_apparmor(pss_ctx *x)
 		    na == PL_ARRAY_LEN(offs))
 			continue;
 		offs[na++] = ann.len;
-		pl_buf_printf(&ann, "%s=\"%s\"", k, s);
+		pl_buf_printf(&ann, "%s=", k);
+		pl_buf_quote(&ann, s); /* %q */
 		pl_buf_putc(&ann, '\0');
 	}
 	for (size_t i = 0; i < na; i++)
