@@ -269,6 +269,7 @@ fn("podlife_engine_describe_events", c_int, c_void_p, c_char_p, c_char_p, _vpp)
 fn("podlife_engine_explain", c_int, c_void_p, c_char_p, c_char_p, c_char_p, _vpp)
 fn("podlife_engine_next_deadline", c_int64, c_void_p)
 fn("podlife_engine_tick", c_int, c_void_p, c_int64)
+fn("podlife_engine_fds", c_int, c_void_p, POINTER(pollfd), c_size_t, POINTER(c_size_t))
 fn("podlife_engine_notify_exited", c_int, c_void_p, c_uint64, POINTER(podlife_exit))
 fn("podlife_engine_notify_sandbox", c_int, c_void_p, c_uint64, c_int, POINTER(podlife_result))
 fn("podlife_engine_notify_sandbox_lost", c_int, c_void_p, c_uint64)
@@ -1425,6 +1426,23 @@ class Engine:
         """Runs every timer due at or before ``now_ms`` (default: now)."""
         rc = lib.podlife_engine_tick(self._handle(), self.now if now_ms is None else now_ms)
         self._done(rc, "tick")
+
+    def fds(self) -> List[Tuple[int, int]]:
+        """The descriptors the engine itself waits on, as (fd, events) for
+        ``select.poll``: the sockets of httpGet hooks it runs with libcurl
+        when the backend has no ``http_get``.  Ask again before every poll;
+        call :meth:`tick` when one is ready or at :meth:`next_deadline`.
+        (:meth:`run` does all of this itself.)"""
+        cap = 16
+        while True:
+            arr = (pollfd * cap)()
+            n = c_size_t(0)
+            rc = lib.podlife_engine_fds(self._handle(), arr, cap, byref(n))
+            if rc == Code.ETOOBIG and n.value > cap:
+                cap = n.value
+                continue
+            self._done(rc, "engine fds")
+            return [(arr[i].fd, arr[i].events) for i in range(n.value)]
 
     def notify_exited(self, token: int, exit_code: int = 0, *, signal: int = 0,
                       oom: bool = False, finished_at_ms: Optional[int] = None,

@@ -425,3 +425,43 @@ def test_relist_finds_exits_nobody_reported():
         before = be.calls.count("container_list")
         eng.tick(4 * SEC)
         assert be.calls.count("container_list") == before + 1
+
+
+def test_engine_runs_http_hooks_itself_and_exposes_its_fds():
+    # No http_get slot: the engine makes the httpGet hook request itself
+    # (libcurl) and hands its sockets to the host through fds().  Port 1 on
+    # the loopback refuses the connection at once.
+    import select
+
+    class NoHttp(MemoryBackend):
+        http_get = None  # type: ignore[assignment]
+
+        def sandbox_run(self, config, token, result):
+            super().sandbox_run(config, token, result)
+            result.pod_ip = "127.0.0.1"
+
+    be = NoHttp()
+    y = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: h\nspec:\n"
+         "  containers:\n  - name: app\n    image: busybox:1.36\n"
+         "    lifecycle:\n      postStart:\n        httpGet: {path: /hook, port: 1}\n")
+    with Engine(be, podlife.REAL_CLOCK, relist_period=0) as eng:
+        assert be._vtable().caps & podlife.Caps.NO_HTTP
+        eng.add_pod(y)
+        assert isinstance(eng.fds(), list)
+        saw_fds = False
+        for _ in range(2000):
+            if any(e.reason == "FailedPostStartHook" for e in eng.events):
+                break
+            fds = eng.fds()
+            saw_fds = saw_fds or bool(fds)
+            p = select.poll()
+            for fd, ev in fds:
+                p.register(fd, ev)
+            d = eng.next_deadline()
+            wait = 50 if d is None else max(0, min(50, d - eng.now))
+            p.poll(wait)
+            eng.tick()
+        failed = [e for e in eng.events if e.reason == "FailedPostStartHook"]
+        assert failed, [str(e) for e in eng.events]
+        assert failed[0].field_path == "spec.containers{app}"
+        assert eng.fds() == []  # nothing in flight any more
