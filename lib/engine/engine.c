@@ -472,6 +472,7 @@ void podlife_engine_free(podlife_engine *e)
 	pl_free(&e->a, e->queue);
 	pl_free(&e->a, e->scratch);
 	pl_heap_free(&e->heap);
+	pl_http_free(e);
 	pl_alloc a = e->a;
 	pl_free(&a, e);
 }
@@ -736,7 +737,9 @@ int64_t podlife_engine_next_deadline(const podlife_engine *e)
 	if (!e)
 		return INT64_MAX;
 	const pl_timer *t = pl_heap_top(&e->heap);
-	return t ? t->deadline : INT64_MAX;
+	pl_ms d = t ? t->deadline : INT64_MAX;
+	pl_ms h = pl_http_deadline(e);
+	return h < d ? h : d;
 }
 
 int podlife_engine_tick(podlife_engine *e, int64_t now_ms)
@@ -746,6 +749,8 @@ int podlife_engine_tick(podlife_engine *e, int64_t now_ms)
 	if (now_ms > e->now)
 		e->now = now_ms;
 	e->depth++;
+	pl_http_perform(e); /* httpGet hooks in flight */
+	drain(e);
 	for (;;) {
 		pl_timer *t = pl_heap_top(&e->heap);
 		if (!t || t->deadline > e->now)
@@ -909,6 +914,34 @@ static bool all_finished(const podlife_engine *e)
 	return true;
 }
 
+/*
+ * poll() on the host's descriptors and the engine's own (httpGet hooks)
+ * together; the host's revents are copied back.
+ */
+static int poll_all(podlife_engine *e, struct pollfd *fds, size_t nfds, int timeout)
+{
+	struct pollfd own[64];
+	size_t n_own = 0;
+	podlife_engine_fds(e, own, PL_ARRAY_LEN(own), &n_own);
+	if (n_own > PL_ARRAY_LEN(own))
+		n_own = PL_ARRAY_LEN(own);
+	if (!n_own)
+		return poll(fds, (nfds_t)nfds, timeout);
+	if (timeout < 0 || timeout > 100)
+		timeout = 100; /* curl may add sockets between calls */
+	struct pollfd *all = pl_malloc(&e->a, (nfds + n_own) * sizeof *all);
+	if (!all)
+		return poll(fds, (nfds_t)nfds, timeout < 0 || timeout > 10 ? 10 : timeout);
+	if (nfds)
+		memcpy(all, fds, nfds * sizeof *all);
+	memcpy(all + nfds, own, n_own * sizeof *all);
+	int r = poll(all, (nfds_t)(nfds + n_own), timeout);
+	for (size_t i = 0; i < nfds; i++)
+		fds[i].revents = all[i].revents;
+	pl_free(&e->a, all);
+	return r;
+}
+
 int podlife_engine_run(podlife_engine *e, int64_t until_ms, struct pollfd *fds, size_t nfds,
                        podlife_wake_fn on_wake, void *ud)
 {
@@ -928,8 +961,19 @@ int podlife_engine_run(podlife_engine *e, int64_t until_ms, struct pollfd *fds, 
 			 * descriptors are still polled without waiting.  The relist
 			 * timer alone never ends the wait. */
 			pl_ms other = pl_heap_top_except(&e->heap, &e->relist);
-			if (until_ms == INT64_MAX && other == PL_NEVER && nfds == 0)
+			bool http = pl_http_busy(e);
+			if (until_ms == INT64_MAX && other == PL_NEVER && nfds == 0 && !http)
 				return PODLIFE_ESTATE; /* nothing will ever happen */
+			if (http) {
+				/* httpGet hooks run on the network in real time: wait
+				 * for them before the simulated clock moves on */
+				if (poll_all(e, fds, nfds, 10) < 0 && errno != EINTR)
+					return PODLIFE_EIO;
+				podlife_engine_tick(e, pl_eng_now(e));
+				if (on_wake && on_wake(ud, e, fds, nfds))
+					return PODLIFE_OK;
+				continue;
+			}
 			if (nfds && poll(fds, (nfds_t)nfds, 0) < 0 && errno != EINTR)
 				return PODLIFE_EIO;
 			if (target != INT64_MAX && target > now)
@@ -944,7 +988,7 @@ int podlife_engine_run(podlife_engine *e, int64_t until_ms, struct pollfd *fds, 
 			int64_t w = target - now;
 			timeout = w < 0 ? 0 : w > 60000 ? 60000 : (int)w;
 		}
-		int n = poll(fds, (nfds_t)nfds, timeout);
+		int n = poll_all(e, fds, nfds, timeout);
 		if (n < 0 && errno != EINTR)
 			return PODLIFE_EIO;
 		podlife_engine_tick(e, pl_eng_now(e));

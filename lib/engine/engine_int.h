@@ -223,6 +223,7 @@ struct podlife_engine {
 	pl_timer relist;          /* PL_TIMER_RELIST, armed while relisting is on */
 	pl_ms relist_period;      /* 0: off */
 	uint8_t relist_gen;       /* generation of the current listing, never 0 */
+	struct pl_http *http;     /* httpGet hooks run with libcurl (hooks.c), NULL until used */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */
 	int depth;                /* > 0 while syncing */
@@ -298,6 +299,16 @@ void pl_pull_done(podlife_engine *e, pl_pod *p, pl_ctr *c, int rc, const podlife
 /* Runs a lifecycle handler; returns 1 done ok, 0 failed, PL_HOOK_WAIT pending. */
 #define PL_HOOK_WAIT 2
 int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which);
+/* httpGet hooks through libcurl (hooks.c): the deadline curl asks for
+ * (PL_NEVER when idle), progress on every transfer (finished ones end
+ * their hook), and teardown. */
+pl_ms pl_http_deadline(const podlife_engine *e);
+bool pl_http_busy(const podlife_engine *e); /* transfers in flight */
+void pl_http_perform(podlife_engine *e);
+void pl_http_free(podlife_engine *e);
+/* pl_hook_done with the FailedPostStartHook / FailedPreStopHook event
+ * message (NULL: the generic one). */
+void pl_hook_done_msg(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok, const char *msg);
 int pl_signal_number(const char *name);
 
 /* admission.c */

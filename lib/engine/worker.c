@@ -187,14 +187,19 @@ static void set_running(podlife_engine *e, pl_ctr *c)
 	c->flags |= PL_CF_STARTED;
 }
 
-static void post_start_failed(podlife_engine *e, pl_pod *p, pl_ctr *c)
+static void post_start_failed(podlife_engine *e, pl_pod *p, pl_ctr *c, const char *msg)
 {
-	pl_emit(e, p, c, true, "FailedPostStartHook", "PostStartHook failed");
+	pl_emit(e, p, c, true, "FailedPostStartHook", "%s", msg ? msg : "PostStartHook failed");
 	c->flags |= PL_CF_HOOK_FAILED;
 	pl_kill_container(e, p, c, pl_pod_grace(p), "FailedPostStartHook");
 }
 
 void pl_hook_done(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok)
+{
+	pl_hook_done_msg(e, p, c, ok, NULL);
+}
+
+void pl_hook_done_msg(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok, const char *msg)
 {
 	uint8_t op = c->op;
 	c->op = PL_OP_NONE;
@@ -203,10 +208,10 @@ void pl_hook_done(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok)
 		if (ok)
 			set_running(e, c);
 		else
-			post_start_failed(e, p, c);
+			post_start_failed(e, p, c, msg);
 	} else if (op == PL_OP_PRESTOP) {
 		if (!ok)
-			pl_emit(e, p, c, true, "FailedPreStopHook", "PreStopHook failed");
+			pl_emit(e, p, c, true, "FailedPreStopHook", "%s", msg ? msg : "PreStopHook failed");
 		/* the stop itself is sent by the sync (ordering, retries) */
 	}
 }
