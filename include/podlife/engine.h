@@ -139,7 +139,11 @@ typedef struct podlife_engine_config {
 	 *    succeeds applies the two rules above, clears the reason and
 	 *    message and the pod resumes.  Terminal phases (Succeeded,
 	 *    Failed) never become Unknown.
-	 * The relist timer counts in podlife_engine_next_deadline.
+	 * The relist timer is armed while the engine has pods and counts in
+	 * podlife_engine_next_deadline (an engine with pods always has a
+	 * next deadline); with no pods it is off.  Cost: one container_list
+	 * call and O(pods + containers) per period; exited entries are only
+	 * looked at when a container believed alive was not listed running.
 	 */
 	int64_t relist_period_ms;
 } podlife_engine_config;
@@ -398,14 +402,18 @@ PODLIFE_EXTERN int podlife_engine_notify_exec(podlife_engine *e, uint64_t token,
 
 /*
  * Blocking loop for simple hosts: ticks at each deadline, sleeping in
- * poll() on `fds` (may be NULL) in between; calls `on_wake` (may be
+ * poll() on `fds` (may be NULL) and on the engine's own descriptors
+ * (podlife_engine_fds) in between; calls `on_wake` (may be
  * NULL) after each wake-up with the poll results, so the host can read
  * its completion pipe and notify.  Returns when `until_ms` is reached,
  * when every pod is finished (if until_ms is INT64_MAX), or when on_wake
  * returns non-zero.  Uses the engine's clock; with a simulated clock it
  * advances the clock to each deadline instead of sleeping (ESTATE when
- * nothing is pending and no descriptor is watched).  The fake backend's
- * exits are not engine deadlines: drive the fake with podlife_fake_run.
+ * nothing is pending and no descriptor is watched; the relist timer
+ * alone does not count), and while httpGet hooks of the engine's own
+ * are in flight it polls for them in real time, 10 ms at a time, before
+ * the simulated clock moves on.  The fake backend's exits are not
+ * engine deadlines: drive the fake with podlife_fake_run.
  */
 struct pollfd;
 typedef int (*podlife_wake_fn)(void *ud, podlife_engine *e, struct pollfd *fds, size_t nfds);
