@@ -223,6 +223,7 @@ struct podlife_engine {
 	pl_timer relist;          /* PL_TIMER_RELIST, armed while relisting is on */
 	pl_ms relist_period;      /* 0: off */
 	uint8_t relist_gen;       /* generation of the current listing, never 0 */
+	bool adopt_pending;       /* some pods are PL_PF_ADOPT (restored, not adopted yet) */
 	struct pl_http *http;     /* httpGet hooks run with libcurl (hooks.c), NULL until used */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */

@@ -314,6 +314,7 @@ bool pl_try_adopt(podlife_engine *e)
 	}
 	if (e->be.container_list(e->be.ud, adopt_one, &x) != PODLIFE_OK)
 		return false;
+	e->adopt_pending = false; /* every PL_PF_ADOPT pod is handled below */
 	for (size_t s = 0; s < e->n_slots; s++) {
 		pl_pod *p = e->pods[s];
 		if (!p || !(p->flags & PL_PF_ADOPT))
@@ -418,9 +419,7 @@ void pl_relist(podlife_engine *e)
 {
 	if (!e->be.container_list)
 		return;
-	bool ok, adopting = false, judge = true;
-	for (size_t s = 0; s < e->n_slots && !adopting; s++)
-		adopting = e->pods[s] && (e->pods[s]->flags & PL_PF_ADOPT);
+	bool ok, adopting = e->adopt_pending, judge = true;
 	if (adopting) {
 		/* restored pods first: they are adopted under new tokens; the
 		 * others are checked at the next relist */
@@ -431,12 +430,18 @@ void pl_relist(podlife_engine *e)
 			e->relist_gen = 1;
 		relist_ctx x = {e, NULL, false};
 		ok = e->be.container_list(e->be.ud, relist_one, &x) == PODLIFE_OK;
-		bool unseen = false;
+		/* one pass over the pods: anything unseen or Unknown to act on? */
+		bool unseen = false, unknown = false;
 		for (size_t s = 0; ok && s < e->n_slots && !unseen; s++) {
 			const pl_pod *p = e->pods[s];
-			for (size_t i = 0; p && !(p->flags & PL_PF_ADOPT) && i < p->nc && !unseen; i++)
+			if (!p)
+				continue;
+			unknown = unknown || (p->flags & PL_PF_UNKNOWN);
+			for (size_t i = 0; !(p->flags & PL_PF_ADOPT) && i < p->nc && !unseen; i++)
 				unseen = alive_unseen(e, &p->c[i]);
 		}
+		if (ok && !unseen && !unknown)
+			return; /* the listing matches what the engine believes */
 		if (unseen) {
 			x.last = NULL;
 			x.exited = true;
@@ -525,6 +530,9 @@ int podlife_engine_restore(podlife_engine *e, const char *json, size_t len, podl
 	e->depth++;
 	bool listed = pl_try_adopt(e);
 	e->adopt_at = e->now + 10000;
+	if (!listed)
+		for (size_t s = 0; s < e->n_slots && !e->adopt_pending; s++)
+			e->adopt_pending = e->pods[s] && (e->pods[s]->flags & PL_PF_ADOPT);
 	for (size_t s = 0; s < e->n_slots; s++) {
 		pl_pod *p = e->pods[s];
 		if (!p)
