@@ -239,6 +239,42 @@ static void test_run_loop_ends(void)
 	env_free(&x);
 }
 
+/* a restore while the backend cannot list: adopted at the first relist
+ * that succeeds (not the 10 s retry), then relisting goes on as usual */
+static void test_restore_adopted_by_relist(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	REQUIRE(env_add(&x, RUNNER) == 0);
+	env_run(&x, 5 * SEC);
+	char *snap = NULL;
+	REQUIRE(podlife_engine_snapshot(x.e, &snap) == 0);
+	podlife_engine_free(x.e);
+	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
+	cfg.backend = podlife_fake_backend(x.f);
+	cfg.clock = podlife_simclock_clock(x.sc);
+	cfg.on_event = env_on_event;
+	cfg.event_ud = &x;
+	REQUIRE(podlife_engine_new(&cfg, &x.e) == 0);
+	podlife_fake_attach(x.f, x.e);
+	podlife_fake_list_fails(x.f, 1);
+	REQUIRE(podlife_engine_restore(x.e, snap, strlen(snap), NULL) == 0);
+	podlife_free(snap);
+	CHECK_STR(env_info(&x, "p").phase, "Unknown");
+	env_run(&x, 7 * SEC);
+	CHECK_STR(env_info(&x, "p").phase, "Unknown");
+	podlife_fake_list_fails(x.f, 0);
+	env_run(&x, 8 * SEC); /* the relist at 8 s, the 10 s retry would be at 15 s */
+	CHECK_STR(env_info(&x, "p").phase, "Running");
+	CHECK_INT(env_ctr(&x, "p", "app").restart_count, 0);
+	CHECK_INT((long long)env_count(&x, "Started", "app"), 1); /* before the restore only */
+	CHECK_INT(podlife_fake_lose_container(x.f, NULL, "p", "app", -1), PODLIFE_OK);
+	env_run(&x, 9 * SEC);
+	CHECK_STR(env_ctr(&x, "p", "app").last_reason, "ContainerStatusUnknown");
+	CHECK_INT(env_ctr(&x, "p", "app").restart_count, 1);
+	env_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_list_fails_unknown_then_recovers);
@@ -251,5 +287,6 @@ int main(void)
 	RUN(test_off);
 	RUN(test_config_versions);
 	RUN(test_run_loop_ends);
+	RUN(test_restore_adopted_by_relist);
 	DONE();
 }
