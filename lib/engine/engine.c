@@ -896,8 +896,14 @@ int podlife_engine_notify_exec(podlife_engine *e, uint64_t token, int rc, const 
 		return PODLIFE_ENOTFOUND;
 	pl_eng_now(e);
 	bool ok = rc == PODLIFE_OK && r && (r->exit_code == 0 || (r->exit_code >= 200 && r->exit_code < 400));
+	char msg[1024];
+	msg[0] = '\0';
+	const pl_lifecycle *lc = c->spec->lifecycle;
+	const pl_handler *h = !lc ? NULL : c->op == PL_OP_POSTSTART ? lc->post_start : lc->pre_stop;
+	if (!ok && h && h->exec)
+		pl_exec_hook_message(p, c, h->exec, rc, r, msg, sizeof msg);
 	e->depth++;
-	pl_hook_done(e, p, c, ok);
+	pl_hook_done_msg(e, p, c, ok, msg[0] ? msg : NULL);
 	pl_pod_sync(e, p);
 	drain(e);
 	e->depth--;

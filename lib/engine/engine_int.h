@@ -297,9 +297,21 @@ int pl_ensure_image(podlife_engine *e, pl_pod *p, pl_ctr *c);
 void pl_pull_done(podlife_engine *e, pl_pod *p, pl_ctr *c, int rc, const podlife_result *r);
 
 /* hooks.c */
-/* Runs a lifecycle handler; returns 1 done ok, 0 failed, PL_HOOK_WAIT pending. */
+/*
+ * Runs a lifecycle handler; returns 1 done ok, 0 failed, PL_HOOK_WAIT
+ * pending.  On failure `msg` (len bytes) receives the kubelet's event
+ * message when one is known, else "".
+ */
 #define PL_HOOK_WAIT 2
-int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which);
+int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which,
+                char *msg, size_t len);
+/*
+ * The kubelet's message for a failed exec hook (handlers.go
+ * runner.Run): Exec lifecycle hook ([argv]) for Container "c" in Pod
+ * "name_ns(uid)" failed - error: ..., message: "output".
+ */
+void pl_exec_hook_message(const pl_pod *p, const pl_ctr *c, const pl_exec_action *x, int rc,
+                          const podlife_result *r, char *msg, size_t len);
 /* httpGet hooks through libcurl (hooks.c): the deadline curl asks for
  * (PL_NEVER when idle), progress on every transfer (finished ones end
  * their hook), and teardown. */

@@ -331,8 +331,38 @@ int podlife_engine_fds(podlife_engine *e, struct pollfd *fds, size_t cap, size_t
 	return rc;
 }
 
-int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which)
+void pl_exec_hook_message(const pl_pod *p, const pl_ctr *c, const pl_exec_action *x, int rc,
+                          const podlife_result *r, char *msg, size_t len)
 {
+	pl_buf b, cmd;
+	pl_buf_init(&b, pl_alloc_default());
+	pl_buf_init(&cmd, pl_alloc_default());
+	for (size_t i = 0; x && i < x->command.n; i++) {
+		if (i)
+			pl_buf_putc(&cmd, ' ');
+		pl_buf_puts(&cmd, x->command.v[i]);
+	}
+	const char *out = r ? r->message : "";
+	pl_buf_printf(&b, "Exec lifecycle hook ([%s]) for Container ", pl_buf_cstr(&cmd));
+	pl_buf_quote(&b, c->spec->name ? c->spec->name : "");
+	pl_buf_printf(&b, " in Pod \"%s_%s(%s)\" failed - error: ", p->name, p->ns, p->uid);
+	if (rc == PODLIFE_OK && r)
+		/* the runtime's CodeExitError text (kuberuntime ExecSync) */
+		pl_buf_printf(&b, "command '%s' exited with %d: %s", pl_buf_cstr(&cmd), r->exit_code, out);
+	else
+		pl_buf_puts(&b, r && r->message[0] ? r->message : podlife_strerror(rc));
+	pl_buf_puts(&b, ", message: ");
+	pl_buf_quote(&b, rc == PODLIFE_OK ? out : "");
+	snprintf(msg, len, "%s", b.oom ? "Exec lifecycle hook failed" : pl_buf_cstr(&b));
+	pl_buf_free(&b);
+	pl_buf_free(&cmd);
+}
+
+int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, const char *which,
+                char *msg, size_t len)
+{
+	if (len)
+		msg[0] = '\0';
 	uint64_t tok = pl_token(p, (unsigned int)(c - p->c), c->op_tok);
 	podlife_result r;
 	memset(&r, 0, sizeof r);
@@ -344,7 +374,10 @@ int pl_run_hook(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_handler *h, co
 		                         h->exec->command.n, 0 /* hooks have no timeout */, tok, &r);
 		if (rc == PODLIFE_PENDING)
 			return PL_HOOK_WAIT;
-		return rc == PODLIFE_OK && r.exit_code == 0 ? 1 : 0;
+		if (rc == PODLIFE_OK && r.exit_code == 0)
+			return 1;
+		pl_exec_hook_message(p, c, h->exec, rc, &r, msg, len);
+		return 0;
 	}
 	if (h->http_get) {
 		const pl_http_get *g = h->http_get;

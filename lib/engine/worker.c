@@ -379,7 +379,8 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 	if (lc && lc->post_start) {
 		c->op = PL_OP_POSTSTART;
 		c->op_tok = pl_eng_seq(e);
-		int h = pl_run_hook(e, p, c, lc->post_start, "PostStart");
+		char msg[1024];
+		int h = pl_run_hook(e, p, c, lc->post_start, "PostStart", msg, sizeof msg);
 		if (h == PL_HOOK_WAIT) {
 			/* Not reported running before the hook ends. */
 			if (st->state.kind == PL_CSTATE_TERMINATED)
@@ -388,7 +389,7 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 				pl_cstate_waiting(&e->a, &st->state, pl_default_waiting(p), NULL);
 			return 1;
 		}
-		pl_hook_done(e, p, c, h == 1);
+		pl_hook_done_msg(e, p, c, h == 1, msg[0] ? msg : NULL);
 		return h == 1 ? 0 : -1;
 	}
 	set_running(e, c);
@@ -465,9 +466,10 @@ void pl_kill_container(podlife_engine *e, pl_pod *p, pl_ctr *c, int64_t grace_s,
 	if (lc && lc->pre_stop && grace_s > 0 && c->rt == PL_RT_RUNNING) {
 		c->op = PL_OP_PRESTOP;
 		c->op_tok = pl_eng_seq(e);
-		int h = pl_run_hook(e, p, c, lc->pre_stop, "PreStop");
+		char hook_msg[1024];
+		int h = pl_run_hook(e, p, c, lc->pre_stop, "PreStop", hook_msg, sizeof hook_msg);
 		if (h != PL_HOOK_WAIT)
-			pl_hook_done(e, p, c, h == 1);
+			pl_hook_done_msg(e, p, c, h == 1, hook_msg[0] ? hook_msg : NULL);
 	}
 	if (c->op == PL_OP_NONE && !sidecar_must_wait(p, c))
 		pl_send_stop(e, p, c);

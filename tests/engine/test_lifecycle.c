@@ -530,6 +530,11 @@ static void test_post_start_failure(void)
 	                    "    lifecycle:\n      postStart:\n        exec:\n          command: [\"false\"]\n") == 0);
 	env_run(&x, 1 * MIN);
 	CHECK_INT(env_count(&x, "FailedPostStartHook", "app"), 1);
+	/* handlers.go runner.Run: the exec hook's failure text */
+	const ev_rec *f = env_last(&x, "FailedPostStartHook");
+	REQUIRE(f);
+	CHECK(strncmp(f->message, "Exec lifecycle hook ([false]) for Container \"app\" in Pod \"h_default(", 68) == 0);
+	CHECK(strstr(f->message, ")\" failed - error: command 'false' exited with 1: ") != NULL);
 	const ev_rec *k = env_last(&x, "Killing");
 	REQUIRE(k);
 	CHECK_STR(k->message, "FailedPostStartHook");
