@@ -841,7 +841,9 @@ class Backend:
 
     Define any of these methods; each one becomes a slot of the C vtable
     (``podlife_backend``), and a missing one is a NULL slot (the matching
-    capability bit is set when a whole group is missing).  A method
+    capability bit is set when a whole group is missing: no sandbox, no
+    images, no exec; without ``http_get`` the engine makes httpGet hook
+    requests itself unless ``caps`` has ``Caps.NO_HTTP``).  A method
     returns None (or 0) for success, :data:`PENDING` when it will finish
     later through the engine's notify call with the ``token`` it got, or a
     negative ``podlife.Code``; raising an exception reports a backend
@@ -890,8 +892,8 @@ class Backend:
             caps |= Caps.NO_IMAGES
         if "exec_sync" not in thunks:
             caps |= Caps.NO_EXEC
-        if "http_get" not in thunks:
-            caps |= Caps.NO_HTTP
+        # No http_get: the engine makes httpGet hook requests itself
+        # (libcurl); set Caps.NO_HTTP to make them fail instead.
         vt = podlife_backend(PODLIFE_BACKEND_VERSION, caps, None, **thunks)
         self._podlife_thunks = thunks  # the CFUNCTYPE objects must stay alive
         self._podlife_vt = vt

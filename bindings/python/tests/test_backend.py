@@ -300,7 +300,7 @@ def test_minimal_backend_caps():
     be = Minimal()
     vt = be._vtable()
     assert vt.caps == int(podlife.Caps.NO_SANDBOX | podlife.Caps.NO_IMAGES |
-                          podlife.Caps.NO_EXEC | podlife.Caps.NO_HTTP)
+                          podlife.Caps.NO_EXEC)
     with Engine(be) as eng:
         eng.add_pod("apiVersion: v1\nkind: Pod\nmetadata:\n  name: m\nspec:\n"
                     "  containers:\n  - name: app\n    image: nginx:1.25\n")
@@ -445,7 +445,7 @@ def test_engine_runs_http_hooks_itself_and_exposes_its_fds():
          "  containers:\n  - name: app\n    image: busybox:1.36\n"
          "    lifecycle:\n      postStart:\n        httpGet: {path: /hook, port: 1}\n")
     with Engine(be, podlife.REAL_CLOCK, relist_period=0) as eng:
-        assert be._vtable().caps & podlife.Caps.NO_HTTP
+        assert not be._vtable().caps & podlife.Caps.NO_HTTP
         eng.add_pod(y)
         assert isinstance(eng.fds(), list)
         saw_fds = False
@@ -464,4 +464,22 @@ def test_engine_runs_http_hooks_itself_and_exposes_its_fds():
         failed = [e for e in eng.events if e.reason == "FailedPostStartHook"]
         assert failed, [str(e) for e in eng.events]
         assert failed[0].field_path == "spec.containers{app}"
+        # runHTTPHandler's message (pkg/kubelet/lifecycle/handlers.go)
+        assert 'HTTP lifecycle hook (/hook) for Container "app" in Pod "h_default(' in \
+            failed[0].message
+        assert 'Get "http://127.0.0.1:1/hook"' in failed[0].message
         assert eng.fds() == []  # nothing in flight any more
+
+
+def test_no_http_cap_fails_http_hooks():
+    class NoHttp(MemoryBackend):
+        http_get = None  # type: ignore[assignment]
+        caps = podlife.Caps.NO_HTTP
+
+    be = NoHttp()
+    with Engine(be, relist_period=0) as eng:
+        eng.add_pod(POD)
+        be.exit(eng, "init", 0)
+        eng.delete_pod("py")
+        assert any(e.reason == "FailedPreStopHook" for e in eng.events)
+        assert eng.fds() == []
