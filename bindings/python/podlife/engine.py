@@ -836,6 +836,15 @@ class ContainerEntry:
     finished_at_ms: int = 0
 
 
+def _weak_thunk(ref: Any, method: str) -> Callable[..., int]:
+    def thunk(*args: Any) -> int:
+        backend = ref()
+        if backend is None:  # the backend is gone: fail, never crash
+            return int(Code.EBACKEND)
+        return getattr(backend, method)(*args)
+    return thunk
+
+
 class Backend:
     """Base class of a container backend written in Python.
 
@@ -882,9 +891,14 @@ class Backend:
         if not hasattr(self, "errors"):
             self.errors = []
         thunks: Dict[str, Any] = {}
+        # The thunks reach the backend through a weak reference, so that an
+        # engine's finaliser (which keeps the thunks alive) never keeps the
+        # backend, and whatever the backend refers to (often the engine),
+        # alive.
+        me = weakref.ref(self)
         for name in SLOTS:
             if callable(getattr(self, name, None)):
-                thunks[name] = SLOT_TYPES[name](getattr(self, "_t_" + name))
+                thunks[name] = SLOT_TYPES[name](_weak_thunk(me, "_t_" + name))
         caps = int(getattr(self, "caps", 0))
         if "sandbox_run" not in thunks:
             caps |= Caps.NO_SANDBOX
@@ -1081,7 +1095,7 @@ class ContainerInfo:
 
 
 def _free_engine(ptr: int, fake: Optional[FakeBackend], _keep: Any) -> None:
-    if fake is not None and fake._ptr is not None:
+    if fake is not None and fake._finalizer.alive:
         lib.podlife_fake_attach(fake._ptr, None)
     lib.podlife_engine_free(ptr)
 
@@ -1173,8 +1187,14 @@ class Engine:
             rc = lib.podlife_engine_new(byref(cfg), byref(out))
         errors.check(rc, "engine")
         self._ptr: Optional[int] = out.value
-        keep = (backend, self.clock, node_keyring, allocator, self._event_cb, self._changed_cb,
-                self._labels, self._node_name)
+        # What C points to must outlive the C engine: the finaliser holds it.
+        # A Python backend is held through its vtable and thunks only (they
+        # refer to it weakly), so a backend that refers to its engine does
+        # not keep the engine from being collected.
+        backend_keep: Any = backend if isinstance(backend, FakeBackend) else (
+            backend._vtable(), backend._podlife_thunks)
+        keep = (backend_keep, self.clock, node_keyring, allocator, self._event_cb,
+                self._changed_cb, self._labels, self._node_name)
         self._finalizer = weakref.finalize(self, _free_engine, out.value, self.fake, keep)
         if self.fake is not None:
             self.fake.attach(self)

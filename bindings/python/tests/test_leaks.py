@@ -272,3 +272,30 @@ def _engine_cycle(backend):
     with podlife.Engine(backend) as eng:
         eng.add_pod(ENGINE_POD)
         eng.status("e")
+
+
+def test_backend_referring_to_its_engine_is_collected():
+    # A real backend keeps its engine to call notify_*; dropping both
+    # without close() must still free the C engine.
+    class Host(podlife.Backend):
+        def container_create(self, config, result):
+            result.id = config.name
+
+        def container_start(self, container_id, result):
+            pass
+
+        def container_stop(self, container_id, signal, grace_s):
+            pass
+
+        def container_remove(self, container_id):
+            pass
+
+    alloc = podlife.CountingAllocator()
+    for _ in range(100):
+        be = Host()
+        eng = podlife.Engine(be, allocator=alloc)
+        be.engine = eng
+        eng.add_pod(ENGINE_POD)
+        del be, eng
+    gc.collect()
+    assert alloc.live == 0
