@@ -206,10 +206,11 @@ static void handle_pod(parse_ctx *c, const pl_node *metadata, const pl_node *spe
 		}
 	}
 	bool failed = d.failed || !m || pod->arena.oom;
+	bool oom = pod->arena.oom || d.oom || d.path.oom;
 	pl_decoder_free(&d);
 	if (failed) {
-		if (pod->arena.oom)
-			c->oom = true;
+		if (oom)
+			c->oom = true; /* out of memory, not bad input: ENOMEM */
 		c->decode_failed = true;
 		pod_free(pod);
 		return;

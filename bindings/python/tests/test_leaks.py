@@ -104,12 +104,8 @@ def test_allocation_failures_parse():
             pytest.fail("allocation %d of %d failed without an error" % (k, n))
         assert alloc.failed >= 1
         assert alloc.live == 0, "leak after failing allocation %d" % k
-    if other:
-        # Known library issue: when the decoder's field-path buffer cannot
-        # grow (lib/spec/decode.c, pl_decode sets `failed` on path.oom),
-        # the parse ends in EPARSE ("malformed input", no diagnostic)
-        # instead of ENOMEM.  No leak either way (checked above).
-        pytest.xfail("not ENOMEM: " + "; ".join(other))
+    # Running out of memory is never reported as bad input.
+    assert not other, "not ENOMEM: " + "; ".join(other)
 
 
 def test_allocation_failures_keyring():
