@@ -55,7 +55,9 @@ typedef struct podlife_parse_options {
 	unsigned int max_depth; /* 0: 64 levels of nesting */
 	size_t max_nodes;      /* 0: 1,000,000 nodes per document, aliases expanded */
 	const podlife_allocator *allocator; /* NULL: libc; must outlive the pods */
-	const char *source_name; /* for messages, e.g. a file name; may be NULL */
+	const char *source_name; /* a file name or similar; may be NULL.  Reserved:
+	                            0.1 keeps positions (line, column, document)
+	                            in diagnostics and leaves naming to the host */
 } podlife_parse_options;
 
 #define PODLIFE_PARSE_OPTIONS_INIT {PODLIFE_PARSE_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL}
