@@ -847,6 +847,8 @@ static int preset_cb(void *ud, unsigned int index, pl_node *root)
 
 int podlife_engine_add_preset(podlife_engine *e, const char *data, size_t len, podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!e || !data)
 		return PODLIFE_EINVAL;
 	preset_doc d = {NULL};

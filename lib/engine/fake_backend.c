@@ -189,6 +189,8 @@ static int step_parse(const char *s, size_t len, podlife_fake_step *st)
 int podlife_fake_steps_parse(const char *text, podlife_fake_step **steps, size_t *n,
                              podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!text || !steps || !n)
 		return PODLIFE_EINVAL;
 	size_t count = 1;
@@ -954,6 +956,8 @@ int podlife_fake_start_fail(podlife_fake *f, const char *container, unsigned int
 int podlife_fake_behave(podlife_fake *f, const char *container, const char *steps,
                         podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!f || !container || !steps)
 		return PODLIFE_EINVAL;
 	podlife_fake_step *v;
@@ -968,6 +972,8 @@ int podlife_fake_behave(podlife_fake *f, const char *container, const char *step
 
 int podlife_fake_behave_arg(podlife_fake *f, const char *arg, podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!f || !arg)
 		return PODLIFE_EINVAL;
 	const char *eq = strchr(arg, '=');

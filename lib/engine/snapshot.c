@@ -495,6 +495,8 @@ void pl_relist(podlife_engine *e)
 
 int podlife_engine_restore(podlife_engine *e, const char *json, size_t len, podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!e || !json)
 		return PODLIFE_EINVAL;
 	if (e->count)

@@ -138,6 +138,8 @@ out:
 
 int podlife_engine_update_pod(podlife_engine *e, podlife_pod *pod, podlife_error **err)
 {
+	if (err)
+		*err = NULL;
 	if (!e || !pod)
 		return PODLIFE_EINVAL;
 	/* Presets merged at creation are merged again, so that a pod sent
