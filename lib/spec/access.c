@@ -348,20 +348,31 @@ static void enter_raw(cursor *c)
 	}
 }
 
+/*
+ * The common start of the typed reads: the value at path, entered when it
+ * is a verbatim field, must exist and have type `want`.
+ */
+static int resolve_value(const podlife_pod *pod, const char *path, bool has_out,
+                         podlife_value_type want, cursor *c)
+{
+	int rc = resolve(pod, path, c);
+	if (rc != PODLIFE_OK)
+		return rc;
+	if (!has_out)
+		return PODLIFE_EINVAL;
+	enter_raw(c);
+	podlife_value_type t = cursor_type(c);
+	if (t == PODLIFE_VALUE_NULL)
+		return PODLIFE_ENOTFOUND;
+	return t == want ? PODLIFE_OK : PODLIFE_ETYPE;
+}
+
 int podlife_pod_get_string(const podlife_pod *pod, const char *path, const char **out)
 {
 	cursor c;
-	int rc = resolve(pod, path, &c);
+	int rc = resolve_value(pod, path, out != NULL, PODLIFE_VALUE_STRING, &c);
 	if (rc != PODLIFE_OK)
 		return rc;
-	if (!out)
-		return PODLIFE_EINVAL;
-	enter_raw(&c);
-	podlife_value_type t = cursor_type(&c);
-	if (t == PODLIFE_VALUE_NULL)
-		return PODLIFE_ENOTFOUND;
-	if (t != PODLIFE_VALUE_STRING)
-		return PODLIFE_ETYPE;
 	switch (c.k) {
 	case CUR_STR: *out = c.str; return PODLIFE_OK;
 	case CUR_NODE: *out = c.node->u.text; return PODLIFE_OK;
@@ -381,17 +392,9 @@ int podlife_pod_get_string(const podlife_pod *pod, const char *path, const char 
 int podlife_pod_get_int(const podlife_pod *pod, const char *path, int64_t *out)
 {
 	cursor c;
-	int rc = resolve(pod, path, &c);
+	int rc = resolve_value(pod, path, out != NULL, PODLIFE_VALUE_INT, &c);
 	if (rc != PODLIFE_OK)
 		return rc;
-	if (!out)
-		return PODLIFE_EINVAL;
-	enter_raw(&c);
-	podlife_value_type t = cursor_type(&c);
-	if (t == PODLIFE_VALUE_NULL)
-		return PODLIFE_ENOTFOUND;
-	if (t != PODLIFE_VALUE_INT)
-		return PODLIFE_ETYPE;
 	switch (c.k) {
 	case CUR_INT: *out = c.i; return PODLIFE_OK;
 	case CUR_NODE: scalar_type(c.node, out, NULL); return PODLIFE_OK;
@@ -411,17 +414,9 @@ int podlife_pod_get_int(const podlife_pod *pod, const char *path, int64_t *out)
 int podlife_pod_get_bool(const podlife_pod *pod, const char *path, int *out)
 {
 	cursor c;
-	int rc = resolve(pod, path, &c);
+	int rc = resolve_value(pod, path, out != NULL, PODLIFE_VALUE_BOOL, &c);
 	if (rc != PODLIFE_OK)
 		return rc;
-	if (!out)
-		return PODLIFE_EINVAL;
-	enter_raw(&c);
-	podlife_value_type t = cursor_type(&c);
-	if (t == PODLIFE_VALUE_NULL)
-		return PODLIFE_ENOTFOUND;
-	if (t != PODLIFE_VALUE_BOOL)
-		return PODLIFE_ETYPE;
 	if (c.k == CUR_NODE) {
 		bool b = false;
 		scalar_type(c.node, NULL, &b);
