@@ -401,27 +401,40 @@ static fk_sandbox *sb_by_id(podlife_fake *f, const char *id)
 
 /* ---- slots --------------------------------------------------------------------------- */
 
+/*
+ * A slot of a growable table of `elem`-byte records: a freed one first,
+ * else a new zeroed one at the end (the table doubles from `init`).
+ */
+static int slot_take(const pl_alloc *a, void **arr, size_t elem, size_t *n, size_t *cap,
+                     size_t init, const uint32_t *free_list, size_t *n_free, size_t *idx)
+{
+	if (*n_free) {
+		*idx = free_list[--*n_free];
+		return PODLIFE_OK;
+	}
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : init;
+		char *v = pl_realloc(a, *arr, ncap * elem);
+		if (!v)
+			return PODLIFE_ENOMEM;
+		memset(v + *cap * elem, 0, (ncap - *cap) * elem);
+		*arr = v;
+		*cap = ncap;
+	}
+	*idx = (*n)++;
+	return PODLIFE_OK;
+}
+
 static int fk_sandbox_run(void *ud, const podlife_sandbox_config *cfg, uint64_t token,
                           podlife_result *r)
 {
 	podlife_fake *f = ud;
 	if (fault(f, r))
 		return PODLIFE_EBACKEND;
-	size_t idx = f->n_sbs;
-	if (f->n_free_sbs) {
-		idx = f->free_sbs[--f->n_free_sbs];
-	} else {
-		if (f->n_sbs == f->cap_sbs) {
-			size_t cap = f->cap_sbs ? f->cap_sbs * 2 : 16;
-			fk_sandbox *v = pl_realloc(&f->a, f->sbs, cap * sizeof *v);
-			if (!v)
-				return PODLIFE_ENOMEM;
-			memset(v + f->cap_sbs, 0, (cap - f->cap_sbs) * sizeof *v);
-			f->sbs = v;
-			f->cap_sbs = cap;
-		}
-		f->n_sbs++;
-	}
+	size_t idx;
+	if (slot_take(&f->a, (void **)&f->sbs, sizeof *f->sbs, &f->n_sbs, &f->cap_sbs, 16,
+	              f->free_sbs, &f->n_free_sbs, &idx) != PODLIFE_OK)
+		return PODLIFE_ENOMEM;
 	fk_sandbox *s = &f->sbs[idx];
 	s->used = true;
 	s->running = true;
@@ -543,21 +556,10 @@ static int fk_create(void *ud, const podlife_container_config *cfg, podlife_resu
 	podlife_fake *f = ud;
 	if (fault(f, r))
 		return PODLIFE_EBACKEND;
-	size_t idx = f->n_ctrs;
-	if (f->n_free) {
-		idx = f->free_ctrs[--f->n_free];
-	} else {
-		if (f->n_ctrs == f->cap_ctrs) {
-			size_t cap = f->cap_ctrs ? f->cap_ctrs * 2 : 64;
-			fk_ctr *v = pl_realloc(&f->a, f->ctrs, cap * sizeof *v);
-			if (!v)
-				return PODLIFE_ENOMEM;
-			memset(v + f->cap_ctrs, 0, (cap - f->cap_ctrs) * sizeof *v);
-			f->ctrs = v;
-			f->cap_ctrs = cap;
-		}
-		f->n_ctrs++;
-	}
+	size_t idx;
+	if (slot_take(&f->a, (void **)&f->ctrs, sizeof *f->ctrs, &f->n_ctrs, &f->cap_ctrs, 64,
+	              f->free_ctrs, &f->n_free, &idx) != PODLIFE_OK)
+		return PODLIFE_ENOMEM;
 	fk_ctr *c = &f->ctrs[idx];
 	uint32_t gen = c->gen + 1;
 	memset(c, 0, sizeof *c);
