@@ -18,6 +18,7 @@
 #include "../common/common.h"
 #include "../spec/model.h"
 #include "../spec/pod_internal.h"
+#include "net.h"
 #include "status.h"
 
 /* ---- timers (timers.c): binary min-heap keyed on the deadline ------------- */
@@ -224,7 +225,9 @@ struct podlife_engine {
 	pl_ms relist_period;      /* 0: off */
 	uint8_t relist_gen;       /* generation of the current listing, never 0 */
 	bool adopt_pending;       /* some pods are PL_PF_ADOPT (restored, not adopted yet) */
-	struct pl_http *http;     /* httpGet hooks run with libcurl (hooks.c), NULL until used */
+	struct pl_http *http;     /* the engine's network client (hooks.c), NULL until used */
+	podlife_probe_backend pb; /* copy; slots beyond the host's version are NULL */
+	struct pl_probes *probes; /* probe workers (probes.c), NULL until a pod has probes */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */
 	int depth;                /* > 0 while syncing */
@@ -319,6 +322,11 @@ pl_ms pl_http_deadline(const podlife_engine *e);
 bool pl_http_busy(const podlife_engine *e); /* transfers in flight */
 void pl_http_perform(podlife_engine *e);
 void pl_http_free(podlife_engine *e);
+/* The engine's network client (pl_net), made on first use; NULL when it
+ * cannot be made.  Its completions with PL_NET_TAG_PROBE in the tag go to
+ * pl_probe_net_done, the others end httpGet hooks. */
+struct pl_net *pl_eng_net(podlife_engine *e);
+#define PL_NET_TAG_PROBE (UINT64_C(1) << 63)
 /* pl_hook_done with the FailedPostStartHook / FailedPreStopHook event
  * message (NULL: the generic one). */
 void pl_hook_done_msg(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok, const char *msg);
