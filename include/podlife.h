@@ -10,6 +10,7 @@
 #include "podlife/image.h"
 #include "podlife/clock.h"
 #include "podlife/backend.h"
+#include "podlife/probe.h"
 #include "podlife/engine.h"
 #include "podlife/fake.h"
 

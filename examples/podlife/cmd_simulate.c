@@ -37,6 +37,9 @@ static void usage_simulate(FILE *f)
 	        "  --pull-time DURATION      how long each pull takes (default 0s)\n"
 	        "  --node-label KEY=VALUE    a label of the simulated node\n"
 	        "  --delete-at DURATION      delete the pod at that time\n"
+	        "  --probe NAME.KIND=RESULTS results of a probe of container NAME (KIND\n"
+	        "                            liveness, readiness or startup), one per run,\n"
+	        "                            the last repeating: ok, fail, error, timeout\n"
 	        "  -o json                   one JSON object per line\n");
 }
 
@@ -213,7 +216,7 @@ int cmd_simulate(int argc, char **argv)
 			i++;
 			labels[n_labels++] = argv[i];
 		} else if (strcmp(a, "--behave") == 0 || strcmp(a, "--image-missing") == 0 ||
-		           strcmp(a, "--pull-fail") == 0) {
+		           strcmp(a, "--pull-fail") == 0 || strcmp(a, "--probe") == 0) {
 			if (!has_val)
 				goto usage;
 			i++;
@@ -280,6 +283,13 @@ int cmd_simulate(int argc, char **argv)
 				rc = 2;
 				goto out;
 			}
+		} else if (strcmp(a, "--probe") == 0) {
+			rc = podlife_fake_probe_arg(fake, argv[++i], &err);
+			if (rc) {
+				print_error("--probe", err, rc);
+				rc = 2;
+				goto out;
+			}
 		} else if (strcmp(a, "--image-missing") == 0) {
 			rc = podlife_fake_image_missing(fake, argv[++i]);
 		} else if (strcmp(a, "--pull-fail") == 0) {
@@ -331,6 +341,7 @@ int cmd_simulate(int argc, char **argv)
 	cfg.node_labels = n_labels ? pairs : NULL;
 	cfg.n_node_labels = n_labels;
 	cfg.backend = podlife_fake_backend(fake);
+	cfg.probes = podlife_fake_probes(fake);
 	cfg.clock = podlife_simclock_clock(sc);
 	cfg.on_event = on_event;
 	cfg.event_ud = &s;

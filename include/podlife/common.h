@@ -67,7 +67,8 @@ typedef enum podlife_code {
 	PODLIFE_ESTATE = -9,     /* the call is not allowed in this state */
 	PODLIFE_EBACKEND = -10,  /* a backend callback reported failure */
 	PODLIFE_EEXISTS = -11,   /* the object already exists */
-	PODLIFE_ETYPE = -12      /* a value has another type than asked for */
+	PODLIFE_ETYPE = -12,     /* a value has another type than asked for */
+	PODLIFE_ETIMEDOUT = -13  /* an operation ran out of time (exec probes) */
 } podlife_code;
 
 /* A static, human readable name for a code ("invalid argument", ...). */

@@ -30,6 +30,7 @@
 #include "common.h"
 #include "image.h"
 #include "pod.h"
+#include "probe.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,9 +80,10 @@ typedef enum podlife_engine_flags {
 	PODLIFE_ENGINE_KEEP_EVENTS = 1u << 1
 } podlife_engine_flags;
 
-/* Version 2 added relist_period_ms; version 1 structs are still accepted
- * (they get the default relist period, 1 s). */
-#define PODLIFE_ENGINE_CONFIG_VERSION 2
+/* Version 2 added relist_period_ms, version 3 `probes`; older structs are
+ * still accepted (version 1 gets the default relist period, 1 s; versions
+ * 1 and 2 the built-in probe handlers). */
+#define PODLIFE_ENGINE_CONFIG_VERSION 3
 
 /*
  * Engine configuration; initialise with PODLIFE_ENGINE_CONFIG_INIT.
@@ -146,11 +148,19 @@ typedef struct podlife_engine_config {
 	 * looked at when a container believed alive was not listed running.
 	 */
 	int64_t relist_period_ms;
+	/*
+	 * (Version 3.)  Probe handlers (probe.h); NULL, or a NULL slot, uses
+	 * the built-in handler: httpGet, tcpSocket and grpc on the engine's
+	 * own network client (sockets from `open_socket` when given), exec
+	 * through the backend's exec_sync.  Borrowed: must outlive the
+	 * engine.  See "Probes" in doc/guide.md for the scheduling rules.
+	 */
+	const podlife_probe_backend *probes;
 } podlife_engine_config;
 
 #define PODLIFE_ENGINE_CONFIG_INIT                                                     \
 	{PODLIFE_ENGINE_CONFIG_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, \
-	 NULL, 0, 0, 0, 0, PODLIFE_PSS_NONE, NULL, 0, 1000}
+	 NULL, 0, 0, 0, 0, PODLIFE_PSS_NONE, NULL, 0, 1000, NULL}
 
 /*
  * A new engine.  EVERSION when a struct version is unknown, EINVAL when
@@ -396,9 +406,24 @@ PODLIFE_EXTERN int podlife_engine_notify_sandbox_lost(podlife_engine *e, uint64_
 /* A PENDING image_pull finished. */
 PODLIFE_EXTERN int podlife_engine_notify_pull(podlife_engine *e, uint64_t token, int rc,
                                               const podlife_result *result);
-/* A PENDING exec_sync or http_get finished. */
+/* A PENDING exec_sync or http_get finished (hooks, and exec probes run
+ * through exec_sync: exit code 0 is success, another a failure with
+ * result->message as output; rc PODLIFE_ETIMEDOUT a timeout). */
 PODLIFE_EXTERN int podlife_engine_notify_exec(podlife_engine *e, uint64_t token, int rc,
                                               const podlife_result *result);
+
+/*
+ * A probe slot (probe.h) that returned PODLIFE_PENDING finished: rc
+ * PODLIFE_OK with `result` (required then), or a negative code for a
+ * probe error (the run is thrown away; result may be NULL or carry the
+ * error text in output).  ENOTFOUND when the token names no run in
+ * flight: the run timed out (its timeoutSeconds passed and it counted as
+ * a failure), the container or pod is gone, or the report came twice.
+ * EINVAL for a NULL e, or rc OK with a NULL result.  The pod is synced
+ * inside the call when the probe's cached result changed.
+ */
+PODLIFE_EXTERN int podlife_engine_notify_probe(podlife_engine *e, uint64_t token, int rc,
+                                               const podlife_probe_result *result);
 
 /*
  * Blocking loop for simple hosts: ticks at each deadline, sleeping in

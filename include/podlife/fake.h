@@ -27,6 +27,7 @@
 #include "clock.h"
 #include "common.h"
 #include "engine.h"
+#include "probe.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -133,6 +134,35 @@ PODLIFE_EXTERN void podlife_fake_list_fails(podlife_fake *f, int fail);
 PODLIFE_EXTERN int podlife_fake_lose_container(podlife_fake *f, const char *pod_namespace,
                                                const char *pod_name, const char *container,
                                                int exit_code);
+
+/*
+ * Probe results for every container called `container` (any pod):
+ * `results` is a comma list of
+ *   ok       success
+ *   fail     failure, with the output the kubelet's handler would give
+ *            ("HTTP probe failed with statuscode: 500", "dial tcp ...:
+ *            connect: connection refused", `service unhealthy (responded
+ *            with "NOT_SERVING")`, or none for exec)
+ *   error    the probe cannot run (EBACKEND): the result is thrown away
+ *   timeout  no answer: the engine counts a failure after timeoutSeconds
+ * one per run of that probe, the last repeating, starting over for each
+ * new instance of the container.  Unscripted probes succeed.  Replaces
+ * an earlier script of the same container and kind.  The results are
+ * used by engines configured with podlife_fake_probes().  EINVAL (with
+ * *err, may be NULL) on a bad word or kind.
+ */
+PODLIFE_EXTERN int podlife_fake_probe(podlife_fake *f, const char *container,
+                                      podlife_probe_kind kind, const char *results,
+                                      podlife_error **err);
+/* "NAME.KIND=RESULTS" as the CLI's --probe takes it (KIND liveness,
+ * readiness or startup). */
+PODLIFE_EXTERN int podlife_fake_probe_arg(podlife_fake *f, const char *arg, podlife_error **err);
+/*
+ * The fake's probe vtable (borrowed, valid as long as the fake): every
+ * handler slot answers from the scripts above.  Pass it as
+ * podlife_engine_config.probes.
+ */
+PODLIFE_EXTERN const podlife_probe_backend *podlife_fake_probes(podlife_fake *f);
 
 /* Counters for tests: containers started, stopped, existing now; sandboxes
  * existing now; pulls made. */

@@ -31,6 +31,7 @@ const char *podlife_strerror(int code)
 	case PODLIFE_EBACKEND: return "backend error";
 	case PODLIFE_EEXISTS: return "already exists";
 	case PODLIFE_ETYPE: return "wrong value type";
+	case PODLIFE_ETIMEDOUT: return "timed out";
 	default: return "unknown error";
 	}
 }

@@ -222,6 +222,7 @@ static void eng_unlink(podlife_engine *e, pl_pod *p)
 {
 	ht_remove(e, p);
 	pl_heap_disarm(&e->heap, &p->wake);
+	pl_probes_destroy(e, p); /* their timers leave the heap with the pod */
 	e->pods[p->slot] = NULL;
 	e->free_slots[e->n_free++] = p->slot;
 	e->count--;
@@ -247,6 +248,7 @@ void pl_pod_destroy(podlife_engine *e, pl_pod *p)
 	if (!p)
 		return;
 	const pl_alloc *a = &e->a;
+	pl_probes_destroy(e, p);
 	for (size_t i = 0; i < p->nc; i++)
 		pl_free(a, p->c[i].rid);
 	for (size_t i = 0; i < p->st.n_init; i++)
@@ -265,6 +267,7 @@ void pl_pod_destroy(podlife_engine *e, pl_pod *p)
 		pl_free(a, p->garbage[i]);
 	pl_free(a, p->garbage);
 	pl_free(a, p->sandbox_id);
+	pl_free(a, p->netns);
 	pl_free(a, p->key);
 	if (p->events) {
 		pl_event_log_free(p->events);
@@ -368,6 +371,10 @@ int pl_pod_create(podlife_engine *e, podlife_pod *pod, const char *ns, const cha
 		st->last_restart_at = PL_NEVER;
 	}
 	pl_pod_bind_spec(p);
+	if (pl_probes_create(e, p)) {
+		pl_pod_destroy(e, p);
+		return PODLIFE_ENOMEM;
+	}
 	*out = p;
 	return PODLIFE_OK;
 }
@@ -397,6 +404,10 @@ int podlife_engine_new(const podlife_engine_config *cfg, podlife_engine **out)
 		return cfg->clock->version != PODLIFE_CLOCK_VERSION ? PODLIFE_EVERSION : PODLIFE_EINVAL;
 	if (cfg->n_node_labels && !cfg->node_labels)
 		return PODLIFE_EINVAL;
+	/* fields of version 3 */
+	const podlife_probe_backend *pb = cfg->version >= 3 ? cfg->probes : NULL;
+	if (pb && (pb->version < 1 || pb->version > PODLIFE_PROBE_BACKEND_VERSION))
+		return PODLIFE_EVERSION;
 	pl_alloc a;
 	int rc = pl_alloc_resolve(&a, cfg->allocator);
 	if (rc)
@@ -409,6 +420,8 @@ int podlife_engine_new(const podlife_engine_config *cfg, podlife_engine **out)
 	/* Version 1 is the only layout so far: copy it whole.  Later versions
 	 * copy the slots their version has and leave the rest NULL. */
 	e->be = *cfg->backend;
+	if (pb)
+		e->pb = *pb; /* version 1 is the only layout so far */
 	e->clock = cfg->clock ? cfg->clock : podlife_clock_real();
 	e->on_event = cfg->on_event;
 	e->event_ud = cfg->event_ud;
@@ -760,6 +773,10 @@ int podlife_engine_tick(podlife_engine *e, int64_t now_ms)
 			pl_pod *p = t->owner < e->n_slots ? e->pods[t->owner] : NULL;
 			if (p)
 				pl_pod_sync(e, p);
+		} else if (t->kind == PL_TIMER_PROBE) {
+			pl_pod *p = t->owner < e->n_slots ? e->pods[t->owner] : NULL;
+			if (p)
+				pl_probe_timer(e, p, t->sub);
 		} else if (t->kind == PL_TIMER_RELIST) {
 			pl_relist(e);
 			/* re-armed while there are pods (pl_eng_insert arms it
@@ -819,6 +836,7 @@ int podlife_engine_notify_sandbox(podlife_engine *e, uint64_t token, int rc,
 		pl_free(&e->a, p->sandbox_id);
 		p->sandbox_id = pl_strdup(&e->a, r->id);
 		pl_set_msg(&e->a, &p->st.pod_ip, r->pod_ip[0] ? r->pod_ip : NULL);
+		pl_set_msg(&e->a, &p->netns, r->netns_path[0] ? r->netns_path : NULL);
 	} else {
 		p->sb = PL_SB_FAILED;
 		p->sb_retry = e->now + 10000;
@@ -889,6 +907,8 @@ int podlife_engine_notify_exec(podlife_engine *e, uint64_t token, int rc, const 
 {
 	if (!e)
 		return PODLIFE_EINVAL;
+	if (token & PL_NET_TAG_PROBE)
+		return pl_probe_exec_done(e, token, rc, r); /* an exec probe */
 	pl_pod *p;
 	uint32_t seq;
 	pl_ctr *c = token_ctr(e, token, &p, &seq);

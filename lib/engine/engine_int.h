@@ -24,14 +24,16 @@
 /* ---- timers (timers.c): binary min-heap keyed on the deadline ------------- */
 
 enum {
-	PL_TIMER_POD = 0,   /* a pod's wake-up; probe timers will add kinds */
-	PL_TIMER_RELIST = 1 /* the engine-wide container relist (owner unused) */
+	PL_TIMER_POD = 0,    /* a pod's wake-up */
+	PL_TIMER_RELIST = 1, /* the engine-wide container relist (owner unused) */
+	PL_TIMER_PROBE = 2   /* a probe worker (owner: pod slot, sub: worker index) */
 };
 
 typedef struct pl_timer {
 	pl_ms deadline;
 	uint32_t idx;   /* position in the heap, UINT32_MAX when not armed */
 	uint32_t owner; /* pod slot */
+	uint16_t sub;   /* PL_TIMER_PROBE: index in the pod's probe workers */
 	uint8_t kind;   /* PL_TIMER_* */
 } pl_timer;
 
@@ -121,6 +123,7 @@ typedef struct pl_ctr {
 	uint16_t flags;        /* PL_CF_* */
 	uint8_t pull_failed;   /* last pull failed (ErrImagePull shown) */
 	uint8_t seen;          /* relist generation that last listed the instance */
+	int16_t prb[3];        /* probe worker per podlife_probe_kind, -1 none */
 } pl_ctr;
 
 typedef struct pl_img_backoff {
@@ -166,6 +169,7 @@ typedef struct pl_pod {
 	uint16_t flags;           /* PL_PF_* */
 	unsigned int sb_attempt;
 	char *sandbox_id;         /* owned */
+	char *netns;              /* network namespace path from sandbox_run, owned, or NULL */
 	uint32_t sb_tok;
 	pl_ms sb_retry;           /* retry sandbox creation / stop at */
 	int64_t grace_s;          /* effective termination grace */
@@ -181,6 +185,8 @@ typedef struct pl_pod {
 	uint32_t cols_hash;       /* of the columns last notified (on_pod_changed) */
 	struct pl_event_log *events; /* with PODLIFE_ENGINE_KEEP_EVENTS, else NULL */
 	pl_phase last_phase;
+	struct pl_prb *prb;       /* probe workers (probes.c), NULL when none */
+	uint16_t n_prb;
 } pl_pod;
 
 /* ---- engine -------------------------------------------------------------- */
@@ -227,7 +233,6 @@ struct podlife_engine {
 	bool adopt_pending;       /* some pods are PL_PF_ADOPT (restored, not adopted yet) */
 	struct pl_http *http;     /* the engine's network client (hooks.c), NULL until used */
 	podlife_probe_backend pb; /* copy; slots beyond the host's version are NULL */
-	struct pl_probes *probes; /* probe workers (probes.c), NULL until a pod has probes */
 	uint32_t seq;             /* token sequence */
 	pl_ms now;                /* time of the current call */
 	int depth;                /* > 0 while syncing */
@@ -331,6 +336,35 @@ struct pl_net *pl_eng_net(podlife_engine *e);
  * message (NULL: the generic one). */
 void pl_hook_done_msg(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok, const char *msg);
 int pl_signal_number(const char *name);
+
+/* probes.c: the kubelet's prober workers */
+/* Allocates the pod's probe workers (at pod creation); ENOMEM. */
+int pl_probes_create(podlife_engine *e, pl_pod *p);
+/* Disarms the workers' timers and drops their runs in flight. */
+void pl_probes_destroy(podlife_engine *e, pl_pod *p);
+/* At the top of a sync: starts the workers at the pod's first sync
+ * (prober_manager AddPod: the first run is at once, before any container
+ * exists, then every periodSeconds). */
+void pl_probes_start(podlife_engine *e, pl_pod *p);
+/* At the end of a sync: runs readiness now for started-but-not-ready
+ * containers (UpdatePodStatus's manual trigger) and stops liveness and
+ * startup once the pod terminates (StopLivenessAndStartup). */
+void pl_probes_sync(podlife_engine *e, pl_pod *p);
+/* A probe timer fired. */
+void pl_probe_timer(podlife_engine *e, pl_pod *p, uint16_t sub);
+/* started/ready of a running container from its probes' results. */
+void pl_probes_status(const pl_pod *p, pl_ctr *c);
+/* Whether a liveness or startup failure asks to kill the running
+ * container: the Killing message (computePodActions /
+ * computeInitContainerActions) into msg and the grace period
+ * (setTerminationGracePeriod); false when not. */
+bool pl_probes_kill(const podlife_engine *e, const pl_pod *p, const pl_ctr *c, char *msg,
+                    size_t len, int64_t *grace_s);
+/* A sidecar's startup probe has not succeeded yet (gates the next init container). */
+bool pl_probes_startup_pending(const pl_pod *p, const pl_ctr *c);
+/* Completions: the network client, exec_sync (token with PL_NET_TAG_PROBE). */
+void pl_probe_net_done(podlife_engine *e, uint64_t tag, const pl_net_result *r);
+int pl_probe_exec_done(podlife_engine *e, uint64_t token, int rc, const podlife_result *r);
 
 /* admission.c */
 /* 0: admitted; 1: rejected (phase Failed, reason and message set); -1: out of memory. */

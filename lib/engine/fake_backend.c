@@ -65,6 +65,18 @@ typedef struct fk_sandbox {
 	uint64_t key;    /* hash of namespace/name */
 } fk_sandbox;
 
+/* Scripted probe results for a container name and probe kind. */
+typedef struct fk_probe_script {
+	char *name;
+	int kind;                /* podlife_probe_kind */
+	uint8_t *results;        /* FK_PROBE_* */
+	size_t n;
+	size_t pos;              /* next result for the instance `id` */
+	char id[PODLIFE_ID_MAX]; /* container instance the position counts for */
+} fk_probe_script;
+
+enum { FK_PROBE_OK = 0, FK_PROBE_FAIL, FK_PROBE_ERROR, FK_PROBE_TIMEOUT };
+
 typedef struct fk_exit {
 	pl_ms at;
 	uint32_t idx, gen;
@@ -98,6 +110,9 @@ struct podlife_fake {
 	fk_pull *pulls;      /* pending pulls, in start order */
 	size_t n_pulls, cap_pulls;
 	podlife_fake_stats stats;
+	podlife_probe_backend pb;      /* answers every probe from probe_scripts */
+	fk_probe_script *probe_scripts;
+	size_t n_probe_scripts;
 };
 
 static uint64_t fk_hash(const char *s);
@@ -822,6 +837,160 @@ int podlife_fake_lose_container(podlife_fake *f, const char *pod_namespace, cons
 
 /* ---- public ---------------------------------------------------------------------------- */
 
+/* ---- probes --------------------------------------------------------------------- */
+
+static fk_probe_script *probe_script_for(podlife_fake *f, const char *name, int kind)
+{
+	for (size_t i = 0; i < f->n_probe_scripts; i++)
+		if (f->probe_scripts[i].kind == kind && strcmp(f->probe_scripts[i].name, name) == 0)
+			return &f->probe_scripts[i];
+	return NULL;
+}
+
+/* Every probe handler of the fake: the next scripted result of the
+ * container instance (the script starts over for a new instance). */
+static int fk_probe(void *ud, const podlife_probe_request *req, uint64_t token,
+                    podlife_probe_result *res)
+{
+	podlife_fake *f = ud;
+	PL_UNUSED(token);
+	fk_probe_script *s = probe_script_for(f, req->container ? req->container : "", (int)req->kind);
+	int r = FK_PROBE_OK;
+	if (s) {
+		const char *id = req->container_id ? req->container_id : "";
+		if (strcmp(s->id, id) != 0) {
+			snprintf(s->id, sizeof s->id, "%s", id);
+			s->pos = 0;
+		}
+		r = s->results[s->pos < s->n ? s->pos : s->n - 1];
+		if (s->pos < s->n)
+			s->pos++;
+	}
+	switch (r) {
+	case FK_PROBE_OK:
+		res->outcome = PODLIFE_PROBE_SUCCESS;
+		return PODLIFE_OK;
+	case FK_PROBE_ERROR:
+		snprintf(res->output, sizeof res->output, "fake probe error");
+		return PODLIFE_EBACKEND;
+	case FK_PROBE_TIMEOUT:
+		return PODLIFE_PENDING; /* never answered: the engine's timeout */
+	default:
+		break;
+	}
+	res->outcome = PODLIFE_PROBE_FAILURE;
+	switch (req->handler) {
+	case PODLIFE_PROBE_HTTP_GET:
+		snprintf(res->output, sizeof res->output, "HTTP probe failed with statuscode: 500");
+		break;
+	case PODLIFE_PROBE_TCP_SOCKET:
+		snprintf(res->output, sizeof res->output, "dial tcp %s:%d: connect: connection refused",
+		         req->host ? req->host : "", req->port);
+		break;
+	case PODLIFE_PROBE_GRPC:
+		snprintf(res->output, sizeof res->output,
+		         "service unhealthy (responded with \"NOT_SERVING\")");
+		break;
+	default:
+		break; /* exec: the command printed nothing */
+	}
+	return PODLIFE_OK;
+}
+
+const podlife_probe_backend *podlife_fake_probes(podlife_fake *f)
+{
+	return f ? &f->pb : NULL;
+}
+
+static int probe_error(podlife_error **err, const char *what, const char *arg, const char *want)
+{
+	if (err)
+		*err = pl_error_new(pl_alloc_default(), PODLIFE_EINVAL, "invalid %s \"%s\": %s", what, arg,
+		                    want);
+	return PODLIFE_EINVAL;
+}
+
+int podlife_fake_probe(podlife_fake *f, const char *container, podlife_probe_kind kind,
+                       const char *results, podlife_error **err)
+{
+	if (err)
+		*err = NULL;
+	if (!f || !container || !results || (unsigned int)kind > PODLIFE_PROBE_STARTUP)
+		return PODLIFE_EINVAL;
+	size_t n = 1;
+	for (const char *q = results; *q; q++)
+		n += *q == ',';
+	uint8_t *v = pl_malloc(&f->a, n);
+	if (!v)
+		return PODLIFE_ENOMEM;
+	size_t k = 0;
+	for (const char *q = results;;) {
+		const char *end = strchr(q, ',');
+		size_t len = end ? (size_t)(end - q) : strlen(q);
+		static const char *const words[] = {"ok", "fail", "error", "timeout"};
+		size_t w = 0;
+		while (w < 4 && !(strlen(words[w]) == len && strncmp(words[w], q, len) == 0))
+			w++;
+		if (w == 4) {
+			pl_free(&f->a, v);
+			return probe_error(err, "probe results", results,
+			                   "want ok, fail, error or timeout, separated by commas");
+		}
+		v[k++] = (uint8_t)w;
+		if (!end)
+			break;
+		q = end + 1;
+	}
+	fk_probe_script *s = probe_script_for(f, container, (int)kind);
+	if (!s) {
+		fk_probe_script *nv =
+		        pl_realloc(&f->a, f->probe_scripts, (f->n_probe_scripts + 1) * sizeof *nv);
+		char *name = pl_strdup(&f->a, container);
+		if (nv)
+			f->probe_scripts = nv;
+		if (!nv || !name) {
+			pl_free(&f->a, name);
+			pl_free(&f->a, v);
+			return PODLIFE_ENOMEM;
+		}
+		s = &nv[f->n_probe_scripts++];
+		memset(s, 0, sizeof *s);
+		s->name = name;
+		s->kind = (int)kind;
+	}
+	pl_free(&f->a, s->results);
+	s->results = v;
+	s->n = k;
+	s->pos = 0;
+	s->id[0] = '\0';
+	return PODLIFE_OK;
+}
+
+int podlife_fake_probe_arg(podlife_fake *f, const char *arg, podlife_error **err)
+{
+	if (err)
+		*err = NULL;
+	if (!f || !arg)
+		return PODLIFE_EINVAL;
+	const char *eq = strchr(arg, '=');
+	const char *dot = eq ? memrchr(arg, '.', (size_t)(eq - arg)) : NULL;
+	if (!eq || !dot || dot == arg)
+		return probe_error(err, "--probe", arg, "want NAME.KIND=RESULTS");
+	char name[256];
+	size_t len = (size_t)(dot - arg), kl = (size_t)(eq - dot - 1);
+	if (len >= sizeof name)
+		return probe_error(err, "--probe", arg, "container name too long");
+	memcpy(name, arg, len);
+	name[len] = 0;
+	static const char *const kinds[] = {"liveness", "readiness", "startup"};
+	size_t k = 0;
+	while (k < 3 && !(strlen(kinds[k]) == kl && strncmp(kinds[k], dot + 1, kl) == 0))
+		k++;
+	if (k == 3)
+		return probe_error(err, "--probe", arg, "KIND is liveness, readiness or startup");
+	return podlife_fake_probe(f, name, (podlife_probe_kind)k, eq + 1, err);
+}
+
 int podlife_fake_new(const podlife_clock *clock, const podlife_allocator *allocator,
                      podlife_fake **out)
 {
@@ -853,6 +1022,13 @@ int podlife_fake_new(const podlife_clock *clock, const podlife_allocator *alloca
 	be.container_list = fk_list;
 	be.container_adopt = fk_adopt;
 	f->be = be;
+	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
+	pb.ud = f;
+	pb.http_get = fk_probe;
+	pb.tcp_socket = fk_probe;
+	pb.grpc = fk_probe;
+	pb.exec = fk_probe;
+	f->pb = pb;
 	*out = f;
 	return PODLIFE_OK;
 }
@@ -884,6 +1060,11 @@ void podlife_fake_free(podlife_fake *f)
 	pl_free(&f->a, f->images);
 	pl_free(&f->a, f->heap);
 	pl_free(&f->a, f->pulls);
+	for (size_t i = 0; i < f->n_probe_scripts; i++) {
+		pl_free(&f->a, f->probe_scripts[i].name);
+		pl_free(&f->a, f->probe_scripts[i].results);
+	}
+	pl_free(&f->a, f->probe_scripts);
 	pl_alloc a = f->a;
 	pl_free(&a, f);
 }

@@ -175,7 +175,7 @@ void pl_ctr_exited(podlife_engine *e, pl_pod *p, pl_ctr *c, const podlife_exit *
 
 /* ---- running ------------------------------------------------------------------- */
 
-static void set_running(podlife_engine *e, pl_ctr *c)
+static void set_running(podlife_engine *e, pl_pod *p, pl_ctr *c)
 {
 	pl_cstatus *st = c->st;
 	retire_state(&e->a, st);
@@ -185,6 +185,7 @@ static void set_running(podlife_engine *e, pl_ctr *c)
 	st->started = 1;                         /* no startup probe yet */
 	st->ready = c->kind != PL_CKIND_INIT;    /* no readiness probe yet */
 	c->flags |= PL_CF_STARTED;
+	pl_probes_status(p, c);                  /* ... unless there are probes */
 }
 
 static void post_start_failed(podlife_engine *e, pl_pod *p, pl_ctr *c, const char *msg)
@@ -206,7 +207,7 @@ void pl_hook_done_msg(podlife_engine *e, pl_pod *p, pl_ctr *c, bool ok, const ch
 	c->op_deadline = PL_NEVER;
 	if (op == PL_OP_POSTSTART) {
 		if (ok)
-			set_running(e, c);
+			set_running(e, p, c);
 		else
 			post_start_failed(e, p, c, msg);
 	} else if (op == PL_OP_PRESTOP) {
@@ -392,7 +393,7 @@ int pl_start_container(podlife_engine *e, pl_pod *p, pl_ctr *c)
 		pl_hook_done_msg(e, p, c, h == 1, msg[0] ? msg : NULL);
 		return h == 1 ? 0 : -1;
 	}
-	set_running(e, c);
+	set_running(e, p, c);
 	return 0;
 }
 
@@ -560,6 +561,7 @@ static bool ensure_sandbox(podlife_engine *e, pl_pod *p)
 			rc = PODLIFE_ENOMEM;
 		} else {
 			pl_set_msg(&e->a, &p->st.pod_ip, r.pod_ip[0] ? r.pod_ip : NULL);
+			pl_set_msg(&e->a, &p->netns, r.netns_path[0] ? r.netns_path : NULL);
 			p->sb = PL_SB_READY;
 			return true;
 		}
@@ -625,6 +627,17 @@ static bool teardown(podlife_engine *e, pl_pod *p)
 
 enum { INIT_WAIT, INIT_DONE, INIT_FAILED };
 
+/* Kills a running container whose liveness or startup probe failed. */
+static bool probe_kill(podlife_engine *e, pl_pod *p, pl_ctr *c)
+{
+	char msg[300];
+	int64_t grace;
+	if (!pl_probes_kill(e, p, c, msg, sizeof msg, &grace))
+		return false;
+	pl_kill_container(e, p, c, grace, msg);
+	return true;
+}
+
 /* computeInitContainerActions, walked in spec order. */
 static int init_sync(podlife_engine *e, pl_pod *p)
 {
@@ -634,11 +647,14 @@ static int init_sync(podlife_engine *e, pl_pod *p)
 			return INIT_WAIT;
 		if (c->kind == PL_CKIND_SIDECAR) {
 			if (c->rt == PL_RT_RUNNING) {
-				if (c->flags & PL_CF_STARTED)
+				if (probe_kill(e, p, c))
+					return INIT_WAIT;
+				/* a startup probe holds the next init container */
+				if ((c->flags & PL_CF_STARTED) && !pl_probes_startup_pending(p, c))
 					continue;
 				return INIT_WAIT;
 			}
-			if (pl_start_container(e, p, c) == 0)
+			if (pl_start_container(e, p, c) == 0 && !pl_probes_startup_pending(p, c))
 				continue; /* started: the next one may start now */
 			return INIT_WAIT;
 		}
@@ -732,8 +748,12 @@ static void active_sync(podlife_engine *e, pl_pod *p)
 	} else {
 		for (size_t i = 0; i < p->st.n_init; i++) {
 			pl_ctr *c = &p->c[i];
-			if (c->kind == PL_CKIND_SIDECAR && !alive(c) && !(c->flags & PL_CF_KILLING))
+			if (c->kind != PL_CKIND_SIDECAR || (c->flags & PL_CF_KILLING))
+				continue;
+			if (!alive(c))
 				pl_start_container(e, p, c);
+			else
+				probe_kill(e, p, c);
 		}
 	}
 	int keep = 0, starting = 0;
@@ -744,6 +764,10 @@ static void active_sync(podlife_engine *e, pl_pod *p)
 			continue;
 		}
 		if (alive(c)) {
+			if (probe_kill(e, p, c)) {
+				keep++;
+				continue;
+			}
 			if (c->run_hash != pl_image_hash(c->spec->image)) {
 				char msg[300];
 				snprintf(msg, sizeof msg, "Container %s definition changed, will be restarted",
@@ -886,8 +910,10 @@ void pl_pod_sync(podlife_engine *e, pl_pod *p)
 			pl_begin_termination(e, p, pl_pod_grace(p));
 		}
 	}
-	if (p->state == PL_POD_ACTIVE && !(p->flags & PL_PF_UNKNOWN))
+	if (p->state == PL_POD_ACTIVE && !(p->flags & PL_PF_UNKNOWN)) {
+		pl_probes_start(e, p);
 		active_sync(e, p);
+	}
 	if (p->state == PL_POD_REJECTED || p->flags & PL_PF_UNKNOWN) {
 		compute_phase(e, p);
 	} else {
@@ -902,6 +928,8 @@ void pl_pod_sync(podlife_engine *e, pl_pod *p)
 			term_sync(e, p);
 		compute_phase(e, p);
 	}
+	if (!(p->flags & PL_PF_UNKNOWN))
+		pl_probes_sync(e, p);
 	pl_update_conditions(&p->st, &e->a, now);
 	pl_heap_arm(&e->heap, &p->wake, next_wake(e, p));
 	if (e->on_changed) {

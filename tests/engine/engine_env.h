@@ -48,9 +48,11 @@ static inline void env_on_event(void *ud, const podlife_event *ev)
 }
 
 /* labels: NULL or "k=v" strings, NULL-terminated; relist_ms: the
- * engine's relist period (0 off). */
-static inline int env_init_full(env *x, const char *const *labels, podlife_pod_security pss,
-                                unsigned int flags, int64_t relist_ms)
+ * engine's relist period (0 off); own_probes: use `probes` (NULL: the
+ * built-in handlers) instead of the fake's scripted probe vtable. */
+static inline int env_init_with(env *x, const char *const *labels, podlife_pod_security pss,
+                                unsigned int flags, int64_t relist_ms, bool own_probes,
+                                const podlife_probe_backend *probes)
 {
 	memset(x, 0, sizeof *x);
 	if (podlife_simclock_new(0, 0, NULL, &x->sc) ||
@@ -78,10 +80,17 @@ static inline int env_init_full(env *x, const char *const *labels, podlife_pod_s
 	cfg.pod_security = pss;
 	cfg.flags = flags;
 	cfg.relist_period_ms = relist_ms;
+	cfg.probes = own_probes ? probes : podlife_fake_probes(x->f);
 	if (podlife_engine_new(&cfg, &x->e))
 		return -1;
 	podlife_fake_attach(x->f, x->e);
 	return 0;
+}
+
+static inline int env_init_full(env *x, const char *const *labels, podlife_pod_security pss,
+                                unsigned int flags, int64_t relist_ms)
+{
+	return env_init_with(x, labels, pss, flags, relist_ms, false, NULL);
 }
 
 static inline int env_init_cfg(env *x, const char *const *labels, podlife_pod_security pss,
