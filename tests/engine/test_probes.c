@@ -503,6 +503,16 @@ static void test_exec_probe_exec_sync(void)
 	CHECK_STR(ready_at(&x, 20 * SEC), "0/1");
 	CHECK_STR(env_last(&x, "Unhealthy")->message,
 	          "Readiness probe failed: command \"sh -c test $(GREETING) = $$x$(NOPE)\" timed out");
+	/* an exec_sync that never answers: the engine's timeout (4 s) */
+	spy.rc = PODLIFE_PENDING;
+	size_t before = env_count(&x, "Unhealthy", "app");
+	podlife_fake_hook_result(x.f, 0, 200);
+	env_run(&x, 33 * SEC);
+	CHECK_INT(env_count(&x, "Unhealthy", "app"), before); /* the run at 30 s is in flight */
+	env_run(&x, 34 * SEC);
+	CHECK_INT(env_count(&x, "Unhealthy", "app"), before + 1);
+	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	          "Readiness probe failed: command \"sh -c test $(GREETING) = $$x$(NOPE)\" timed out");
 	env_free(&x);
 }
 
