@@ -192,6 +192,13 @@ static inline const ev_rec *env_last(const env *x, const char *reason)
 	return NULL;
 }
 
+/* The message of the last event with this reason, "" when there is none. */
+static inline const char *env_last_msg(const env *x, const char *reason)
+{
+	const ev_rec *r = env_last(x, reason);
+	return r ? r->message : "";
+}
+
 static inline void env_dump(const env *x)
 {
 	for (size_t i = 0; i < x->n_ev; i++)

@@ -133,8 +133,8 @@ static void test_liveness_delay_kill_backoff(void)
 		CHECK_INT(t[0], 30 * SEC);
 		CHECK_INT(t[1], 60 * SEC);
 	}
-	CHECK_STR(env_last(&x, "Killing")->message, "Container app failed liveness probe, will be restarted");
-	CHECK_STR(env_last(&x, "Unhealthy")->message, "Liveness probe failed: ");
+	CHECK_STR(env_last_msg(&x, "Killing"), "Container app failed liveness probe, will be restarted");
+	CHECK_STR(env_last_msg(&x, "Unhealthy"), "Liveness probe failed: ");
 	n = env_times(&x, "Started", "app", t, 8);
 	CHECK_INT(n, 3);
 	if (n == 3) {
@@ -157,7 +157,7 @@ static void test_liveness_never_probe_grace(void)
 	                "      periodSeconds: 10\n      failureThreshold: 1\n"
 	                "      terminationGracePeriodSeconds: 5\n") == 0);
 	env_run(&x, 14 * SEC);
-	CHECK_STR(env_last(&x, "Killing")->message, "Container app failed liveness probe");
+	CHECK_STR(env_last_msg(&x, "Killing"), "Container app failed liveness probe");
 	CHECK_STR(env_ctr(&x, "p", "app").state, "running");
 	env_run(&x, 15 * SEC); /* SIGKILL after the probe's 5 s, not the pod's 30 s */
 	podlife_container_info ci = env_ctr(&x, "p", "app");
@@ -213,8 +213,8 @@ static void test_startup_failure_kills(void)
 	int64_t t[4];
 	CHECK_INT(env_times(&x, "Killing", "app", t, 4), 1);
 	CHECK_INT(t[0], 10 * SEC);
-	CHECK_STR(env_last(&x, "Killing")->message, "Container app failed startup probe, will be restarted");
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Killing"), "Container app failed startup probe, will be restarted");
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Startup probe failed: service unhealthy (responded with \"NOT_SERVING\")");
 	env_free(&x);
 }
@@ -233,7 +233,7 @@ static void test_error_leaves_result(void)
 	CHECK_STR(ready_at(&x, 0), "1/1");
 	CHECK_STR(ready_at(&x, 25 * SEC), "1/1"); /* 10 and 20: errors, three tries each */
 	CHECK_INT(env_count(&x, "Unhealthy", "app"), 2);
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe errored and resulted in unknown state: fake probe error");
 	CHECK_STR(ready_at(&x, 30 * SEC), "0/1");
 	env_free(&x);
@@ -302,7 +302,7 @@ static void test_sidecar_liveness(void)
 	int64_t t[4];
 	CHECK_INT(env_times(&x, "Killing", "side", t, 4), 1);
 	CHECK_INT(t[0], 20 * SEC);
-	CHECK_STR(env_last(&x, "Killing")->message, "Init container side failed liveness probe");
+	CHECK_STR(env_last_msg(&x, "Killing"), "Init container side failed liveness probe");
 	CHECK_INT(env_ctr(&x, "p", "side").restart_count, 1);
 	CHECK_STR(env_ctr(&x, "p", "side").state, "running");
 	env_free(&x);
@@ -324,7 +324,7 @@ static void test_termination(void)
 	REQUIRE(podlife_engine_delete_pod(x.e, NULL, "p", 60) == 0);
 	env_run(&x, 45 * SEC);
 	CHECK_INT(env_count(&x, "Killing", "app"), 1);
-	CHECK_STR(env_last(&x, "Killing")->message, "Stopping container app");
+	CHECK_STR(env_last_msg(&x, "Killing"), "Stopping container app");
 	/* readiness: 20 (and the manual run), 30, 40; never liveness */
 	int64_t t[8];
 	CHECK_INT(env_times(&x, "Unhealthy", "app", t, 8), 4);
@@ -402,7 +402,7 @@ static void test_host_slot_pending_and_late(void)
 	CHECK_STR(env_info(&x, "p").ready, "1/1");
 	env_run(&x, 12 * SEC);
 	CHECK_STR(env_info(&x, "p").ready, "0/1");
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe failed: dial tcp 10.88.0.2:8080: i/o timeout");
 	CHECK_INT(podlife_engine_notify_probe(x.e, h.tok[1], PODLIFE_OK, &r), PODLIFE_ENOTFOUND);
 	/* turning not ready ran it again at once (pending until 14 s) and
@@ -414,7 +414,7 @@ static void test_host_slot_pending_and_late(void)
 	env_run(&x, 22 * SEC);
 	CHECK_INT(h.calls, 4);
 	CHECK_STR(env_info(&x, "p").ready, "1/1");
-	CHECK_STR(env_last(&x, "ProbeWarning")->message,
+	CHECK_STR(env_last_msg(&x, "ProbeWarning"),
 	          "Readiness probe warning: Probe terminated redirects, Response body: x");
 	env_free(&x);
 }
@@ -435,7 +435,7 @@ static void test_unknown_port_is_error(void)
 	                "      periodSeconds: 10\n") == 0);
 	env_run(&x, 10 * SEC);
 	CHECK_INT(h.calls, 0);
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe errored and resulted in unknown state: port \"metrics\" not found");
 	CHECK_STR(env_info(&x, "p").ready, "0/1");
 	env_free(&x);
@@ -501,7 +501,7 @@ static void test_exec_probe_exec_sync(void)
 	CHECK_STR(ready_at(&x, 10 * SEC), "1/1");
 	spy.rc = PODLIFE_ETIMEDOUT; /* the runtime's exec deadline */
 	CHECK_STR(ready_at(&x, 20 * SEC), "0/1");
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe failed: command \"sh -c test $(GREETING) = $$x$(NOPE)\" timed out");
 	/* an exec_sync that never answers: the engine's timeout (4 s) */
 	spy.rc = PODLIFE_PENDING;
@@ -511,7 +511,7 @@ static void test_exec_probe_exec_sync(void)
 	CHECK_INT(env_count(&x, "Unhealthy", "app"), before); /* the run at 30 s is in flight */
 	env_run(&x, 34 * SEC);
 	CHECK_INT(env_count(&x, "Unhealthy", "app"), before + 1);
-	CHECK_STR(env_last(&x, "Unhealthy")->message,
+	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe failed: command \"sh -c test $(GREETING) = $$x$(NOPE)\" timed out");
 	env_free(&x);
 }
