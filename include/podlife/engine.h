@@ -339,33 +339,35 @@ PODLIFE_EXTERN int podlife_engine_tick(podlife_engine *e, int64_t now_ms);
 
 /*
  * The descriptors the engine itself waits on, for the host's poll():
- * the sockets of httpGet lifecycle hooks the engine runs with libcurl
- * (when the backend has no `http_get` slot).  Fills up to `cap` entries
- * of `fds` (fd, events; revents zeroed) and sets *n to the number there
- * are; ETOOBIG when *n > cap (the first `cap` are filled: ask again with
- * more room), EINVAL for a NULL e or n, or NULL fds with cap > 0.  *n
- * is 0 when no request is in flight.  The set changes as requests
- * connect and finish: ask again before every poll.  When one of them is
- * ready, or at podlife_engine_next_deadline (which includes libcurl's
- * own timeouts), call podlife_engine_tick.  podlife_engine_run does all
- * of this itself.  Descriptors must be below FD_SETSIZE.  Same thread
- * rules as every engine call; O(highest descriptor).
+ * one epoll descriptor (POLLIN) holding every socket of the engine's own
+ * network requests, the httpGet lifecycle hooks it runs itself (when the
+ * backend has no `http_get` slot) and the built-in httpGet, tcpSocket and
+ * grpc probe handlers.  Fills up to `cap` entries of `fds` (fd, events;
+ * revents zeroed) and sets *n to the number there are: 1 while a request
+ * is in flight, 0 otherwise; ETOOBIG when *n > cap (ask again with more
+ * room), EINVAL for a NULL e or n, or NULL fds with cap > 0.  Ask again
+ * before every poll.  When the descriptor is ready, or at
+ * podlife_engine_next_deadline (which includes the requests' own
+ * timeouts), call podlife_engine_tick.  podlife_engine_run does all of
+ * this itself.  Same thread rules as every engine call; O(1), whatever
+ * the number of requests in flight.
  *
  * httpGet hooks without a backend slot, as the kubelet's runHTTPHandler
  * (pkg/kubelet/lifecycle/handlers.go) makes them: GET
  * scheme://host:port/path with host the handler's or else the pod IP
  * from sandbox_run, port a number or the name of one of the container's
  * ports, the httpHeaders, User-Agent "kube-lifecycle/1.33" and an Accept
- * header for any media type unless the headers set them; redirects followed (at most
- * 10); HTTPS without certificate verification; no proxy.  Any HTTP
- * response, whatever its status, counts as success; a request that got
+ * header for any media type unless the headers set them; redirects
+ * followed (at most 10 requests, as Go's client); HTTPS without
+ * certificate verification; no proxy.  Any HTTP response, whatever its status, counts as success; a request that got
  * no response fails the hook with event message
  * `HTTP lifecycle hook (PATH) for Container "NAME" in Pod
- * "PODNAME_NAMESPACE(UID)" failed - error: Get "URL": <libcurl error>`
+ * "PODNAME_NAMESPACE(UID)" failed - error: Get "URL": <error>` with Go's
+ * error text (`dial tcp 10.0.0.5:8080: connect: connection refused`)
  * (reasons FailedPostStartHook / FailedPreStopHook).  A preStop request
  * is bounded by what is left of the grace period; postStart has no
- * bound.  Never blocks (libcurl multi interface); the hook's completion
- * is seen by podlife_engine_tick.
+ * bound.  Never blocks (libcurl's multi interface on its socket
+ * callbacks); the hook's completion is seen by podlife_engine_tick.
  */
 struct pollfd;
 PODLIFE_EXTERN int podlife_engine_fds(podlife_engine *e, struct pollfd *fds, size_t cap,

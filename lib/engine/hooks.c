@@ -1,18 +1,16 @@
 /*
  * lib/engine/hooks.c - lifecycle handlers (pkg/kubelet/lifecycle/
  * handlers.go): exec through the backend's exec_sync, httpGet through the
- * backend's http_get slot when it has one and otherwise with the libcurl
- * multi interface (never blocking: the engine's deadline, tick and
- * podlife_engine_fds drive it), and sleep on the engine's timers.  Also
- * the stop-signal names of lifecycle.stopSignal.
+ * backend's http_get slot when it has one and otherwise with the engine's
+ * network client (net.c, shared with the probes; never blocking: the
+ * engine's deadline, tick and podlife_engine_fds drive it), and sleep on
+ * the engine's timers.  Also the stop-signal names of
+ * lifecycle.stopSignal.
  */
-#include <curl/curl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/select.h>
 
 #include "engine_int.h"
 
@@ -61,83 +59,101 @@ static int hook_port(const pl_container *c, const pl_intstr *port)
 	return 0;
 }
 
-/* ---- httpGet through libcurl ---------------------------------------------------- */
+/* ---- httpGet through the engine's network client -------------------------------- */
 
-typedef struct pl_xfer {
-	CURL *easy;
-	struct curl_slist *hdrs;
-	uint32_t slot;     /* pod slot */
-	uint32_t cidx;     /* container index */
-	uint32_t op_tok;   /* the hook operation */
-	char *url;
-	char *path;        /* httpGet.path as written, for the failure message */
-	char err[CURL_ERROR_SIZE];
-} pl_xfer;
-
+/* e->http: the engine's pl_net (net.c), shared with the probes. */
 struct pl_http {
-	CURLM *multi;
-	pl_xfer **v;
-	size_t n, cap;
+	pl_net *net;
 };
 
-static size_t discard_body(char *ptr, size_t size, size_t nmemb, void *ud)
+/* The hook's container if it still waits for the request `tag`
+ * (pl_token of the hook operation). */
+static pl_ctr *hook_owner(podlife_engine *e, uint64_t tag, pl_pod **pp)
 {
-	PL_UNUSED(ptr);
-	PL_UNUSED(ud);
-	return size * nmemb;
+	uint64_t s = tag >> 32;
+	if (s == 0 || s > e->n_slots)
+		return NULL;
+	pl_pod *p = e->pods[s - 1];
+	unsigned int cidx = (unsigned int)((tag >> 24) & 0xffu);
+	if (!p || cidx >= p->nc)
+		return NULL;
+	pl_ctr *c = &p->c[cidx];
+	if ((c->op_tok & 0xffffffu) != (uint32_t)(tag & 0xffffffu) ||
+	    (c->op != PL_OP_POSTSTART && c->op != PL_OP_PRESTOP))
+		return NULL;
+	*pp = p;
+	return c;
 }
 
-static void xfer_free(podlife_engine *e, pl_xfer *x)
+/* runHTTPHandler: any HTTP response counts as success; only a request
+ * that got none fails the hook, with the client's error text. */
+static void hook_http_done(podlife_engine *e, uint64_t tag, const pl_net_result *r)
 {
-	if (!x)
+	pl_pod *p = NULL;
+	pl_ctr *c = hook_owner(e, tag, &p);
+	if (!c)
 		return;
-	if (x->easy) {
-		if (e->http && e->http->multi)
-			curl_multi_remove_handle(e->http->multi, x->easy);
-		curl_easy_cleanup(x->easy);
+	if (r->responded) {
+		pl_hook_done_msg(e, p, c, true, NULL);
+	} else {
+		const pl_lifecycle *lc = c->spec->lifecycle;
+		const pl_handler *h = !lc                       ? NULL
+		                      : c->op == PL_OP_POSTSTART ? lc->post_start
+		                                                 : lc->pre_stop;
+		const char *path = h && h->http_get && h->http_get->path ? h->http_get->path : "";
+		pl_buf b;
+		pl_buf_init(&b, &e->a);
+		pl_buf_printf(&b,
+		              "HTTP lifecycle hook (%s) for Container \"%s\" in Pod \"%s_%s(%s)\" "
+		              "failed - error: %s",
+		              path, c->spec->name ? c->spec->name : "", p->name, p->ns, p->uid,
+		              r->output);
+		pl_hook_done_msg(e, p, c, false, b.oom ? NULL : pl_buf_cstr(&b));
+		pl_buf_free(&b);
 	}
-	curl_slist_free_all(x->hdrs);
-	pl_free(&e->a, x->url);
-	pl_free(&e->a, x->path);
-	pl_free(&e->a, x);
+	pl_eng_sync(e, p);
 }
 
-void pl_http_free(podlife_engine *e)
+static void net_done(void *ud, uint64_t tag, const pl_net_result *r)
 {
-	struct pl_http *h = e->http;
-	if (!h)
-		return;
-	for (size_t i = 0; i < h->n; i++)
-		xfer_free(e, h->v[i]);
-	pl_free(&e->a, h->v);
-	if (h->multi)
-		curl_multi_cleanup(h->multi);
-	pl_free(&e->a, h);
-	e->http = NULL;
+	podlife_engine *e = ud;
+	if (tag & PL_NET_TAG_PROBE)
+		pl_probe_net_done(e, tag, r);
+	else
+		hook_http_done(e, tag, r);
 }
 
-static struct pl_http *http_state(podlife_engine *e)
+struct pl_net *pl_eng_net(podlife_engine *e)
 {
 	if (e->http)
-		return e->http;
+		return e->http->net;
 	struct pl_http *h = pl_calloc(&e->a, 1, sizeof *h);
 	if (!h)
 		return NULL;
-	h->multi = curl_multi_init();
-	if (!h->multi) {
+	if (pl_net_new(&e->a, net_done, e, &h->net) != PODLIFE_OK) {
 		pl_free(&e->a, h);
 		return NULL;
 	}
 	e->http = h;
-	return h;
+	return h->net;
+}
+
+void pl_http_free(podlife_engine *e)
+{
+	if (!e->http)
+		return;
+	pl_net_free(e->http->net);
+	pl_free(&e->a, e->http);
+	e->http = NULL;
 }
 
 /*
  * NewRequestForHTTPGetAction: scheme (lower case), host (the pod IP when
  * the spec gives none; IPv6 in brackets), port, path (with a leading
- * "/"), the httpHeaders, User-Agent kube-lifecycle/1.33 and an Accept
- * header for any media type unless the headers set them.  Returns PL_HOOK_WAIT, or 0 when the
- * request cannot be made (the hook fails).
+ * "/"), the httpHeaders, User-Agent kube-lifecycle/<version> and an
+ * Accept header for any media type unless the headers set them; any
+ * redirect followed.  Returns PL_HOOK_WAIT, or 0 when the request cannot
+ * be made (the hook fails).
  */
 static int http_start(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_http_get *g,
                       const char *which)
@@ -146,24 +162,9 @@ static int http_start(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_http_get
 	int port = hook_port(c->spec, &g->port);
 	if (!host || !*host || port <= 0 || port > 65535)
 		return 0;
-	struct pl_http *h = http_state(e);
-	if (!h)
+	pl_net *net = pl_eng_net(e);
+	if (!net)
 		return 0;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		pl_xfer **v = pl_realloc(&e->a, h->v, cap * sizeof *v);
-		if (!v)
-			return 0;
-		h->v = v;
-		h->cap = cap;
-	}
-	pl_xfer *x = pl_calloc(&e->a, 1, sizeof *x);
-	if (!x)
-		return 0;
-	x->slot = p->slot;
-	x->cidx = (uint32_t)(c - p->c);
-	x->op_tok = c->op_tok;
-	x->path = pl_strdup(&e->a, g->path ? g->path : "");
 	const char *scheme = g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http";
 	const char *path = g->path ? g->path : "";
 	pl_buf u;
@@ -171,130 +172,85 @@ static int http_start(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_http_get
 	bool v6 = strchr(host, ':') != NULL;
 	pl_buf_printf(&u, "%s://%s%s%s:%d%s%s", scheme, v6 ? "[" : "", host, v6 ? "]" : "", port,
 	              path[0] == '/' ? "" : "/", path);
-	x->url = pl_buf_take(&u);
-	x->easy = curl_easy_init();
-	bool ok = x->url && x->path && x->easy;
-	bool have_ua = false;
-	for (size_t i = 0; ok && i < g->http_headers.n; i++) {
-		const pl_http_header *hh = PL_ITEM(g->http_headers, pl_http_header, i);
-		const char *name = hh->name ? hh->name : "", *value = hh->value ? hh->value : "";
-		if (!*name)
-			continue;
-		have_ua = have_ua || strcasecmp(name, "User-Agent") == 0;
-		pl_buf hb;
-		pl_buf_init(&hb, &e->a);
-		/* "Name;" sends a header with an empty value */
-		if (*value)
-			pl_buf_printf(&hb, "%s: %s", name, value);
-		else
-			pl_buf_printf(&hb, "%s;", name);
-		struct curl_slist *l = hb.oom ? NULL : curl_slist_append(x->hdrs, pl_buf_cstr(&hb));
-		pl_buf_free(&hb);
-		if (!l)
-			ok = false;
-		else
-			x->hdrs = l;
-	}
-	if (ok) {
-		CURL *k = x->easy;
-		ok = curl_easy_setopt(k, CURLOPT_URL, x->url) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_HTTPGET, 1L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_ERRORBUFFER, x->err) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, discard_body) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 1L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_MAXREDIRS, 10L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 0L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 0L) == CURLE_OK &&
-		     curl_easy_setopt(k, CURLOPT_PROXY, "") == CURLE_OK &&
-		     (have_ua || curl_easy_setopt(k, CURLOPT_USERAGENT, "kube-lifecycle/1.33") ==
-		                         CURLE_OK) &&
-		     (!x->hdrs || curl_easy_setopt(k, CURLOPT_HTTPHEADER, x->hdrs) == CURLE_OK);
-		/* preStop: bounded by what is left of the grace period */
-		if (ok && strcmp(which, "PreStop") == 0) {
-			int64_t left = c->kill_grace_s * 1000 - (e->now - c->kill_start);
-			curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(left > 1 ? left : 1));
+	size_t nh = g->http_headers.n;
+	const char **names = nh ? pl_calloc(&e->a, nh, sizeof *names) : NULL;
+	const char **values = nh ? pl_calloc(&e->a, nh, sizeof *values) : NULL;
+	int rc = PODLIFE_ENOMEM;
+	if (!u.oom && (!nh || (names && values))) {
+		size_t k = 0;
+		for (size_t i = 0; i < nh; i++) {
+			const pl_http_header *hh = PL_ITEM(g->http_headers, pl_http_header, i);
+			if (!hh->name || !*hh->name)
+				continue;
+			names[k] = hh->name;
+			values[k] = hh->value ? hh->value : "";
+			k++;
 		}
+		pl_net_http req = {0};
+		req.url = pl_buf_cstr(&u);
+		req.n_headers = k;
+		req.header_names = names;
+		req.header_values = values;
+		req.user_agent = "kube-lifecycle/" PODLIFE_KUBERNETES_VERSION;
+		req.redirects = PL_NET_REDIRECT_ANY;
+		req.max_body = 0;
+		/* preStop: bounded by what is left of the grace period */
+		if (strcmp(which, "PreStop") == 0) {
+			int64_t left = c->kill_grace_s * 1000 - (e->now - c->kill_start);
+			req.timeout_ms = left > 1 ? left : 1;
+		}
+		podlife_probe_request pr;
+		memset(&pr, 0, sizeof pr);
+		pr.version = PODLIFE_PROBE_REQUEST_VERSION;
+		pr.kind = PODLIFE_PROBE_LIFECYCLE_HOOK;
+		pr.handler = PODLIFE_PROBE_HTTP_GET;
+		pr.pod_namespace = p->ns;
+		pr.pod_name = p->name;
+		pr.pod_uid = p->uid;
+		pr.container = c->spec->name ? c->spec->name : "";
+		pr.container_id = c->rid ? c->rid : "";
+		pr.sandbox_id = p->sandbox_id ? p->sandbox_id : "";
+		pr.netns_path = p->netns ? p->netns : "";
+		pr.timeout_ms = req.timeout_ms;
+		pr.host = host;
+		pr.port = port;
+		pr.scheme = scheme;
+		pr.path = path;
+		pr.url = req.url;
+		pr.n_headers = k;
+		pr.header_names = names;
+		pr.header_values = values;
+		pl_net_origin origin = {&e->pb, &pr};
+		rc = pl_net_http_get(net, &req, &origin,
+		                     pl_token(p, (unsigned int)(c - p->c), c->op_tok));
 	}
-	if (!ok || curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
-		xfer_free(e, x);
-		return 0;
-	}
-	h->v[h->n++] = x;
-	return PL_HOOK_WAIT;
+	pl_free(&e->a, names);
+	pl_free(&e->a, values);
+	pl_buf_free(&u);
+	return rc == PODLIFE_OK ? PL_HOOK_WAIT : 0;
 }
 
 bool pl_http_busy(const podlife_engine *e)
 {
-	return e->http && e->http->n;
+	return e->http && pl_net_busy(e->http->net) > 0;
 }
 
 pl_ms pl_http_deadline(const podlife_engine *e)
 {
-	if (!e->http || !e->http->n)
+	if (!pl_http_busy(e))
 		return PL_NEVER;
-	long t = -1;
-	if (curl_multi_timeout(e->http->multi, &t) != CURLM_OK)
-		return e->now;
-	if (t < 0)
+	int64_t d = pl_net_deadline(e->http->net);
+	if (d == INT64_MAX)
 		return PL_NEVER; /* waiting on sockets only */
-	/* curl counts on the real clock; the engine's is the host's */
-	return e->clock->now_ms(e->clock->ud) + t;
-}
-
-/* The hook's container if the hook still waits for this transfer. */
-static pl_ctr *xfer_owner(podlife_engine *e, const pl_xfer *x, pl_pod **pp)
-{
-	pl_pod *p = x->slot < e->n_slots ? e->pods[x->slot] : NULL;
-	if (!p || x->cidx >= p->nc)
-		return NULL;
-	pl_ctr *c = &p->c[x->cidx];
-	if (c->op_tok != x->op_tok || (c->op != PL_OP_POSTSTART && c->op != PL_OP_PRESTOP))
-		return NULL;
-	*pp = p;
-	return c;
+	/* the network counts on the monotonic clock; the engine's is the host's */
+	int64_t left = d - pl_net_now();
+	return e->clock->now_ms(e->clock->ud) + (left > 0 ? left : 0);
 }
 
 void pl_http_perform(podlife_engine *e)
 {
-	struct pl_http *h = e->http;
-	if (!h || !h->n)
-		return;
-	int running = 0;
-	curl_multi_perform(h->multi, &running);
-	CURLMsg *m;
-	int left;
-	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		size_t i = 0;
-		while (i < h->n && h->v[i]->easy != m->easy_handle)
-			i++;
-		if (i == h->n)
-			continue;
-		pl_xfer *x = h->v[i];
-		h->v[i] = h->v[--h->n];
-		CURLcode res = m->data.result;
-		pl_pod *p = NULL;
-		pl_ctr *c = xfer_owner(e, x, &p);
-		if (c) {
-			/* runHTTPHandler: any HTTP response counts as success; only a
-			 * request that got none fails the hook */
-			if (res == CURLE_OK) {
-				pl_hook_done_msg(e, p, c, true, NULL);
-			} else {
-				char msg[900];
-				snprintf(msg, sizeof msg,
-				         "HTTP lifecycle hook (%s) for Container \"%s\" in Pod \"%s_%s(%s)\" "
-				         "failed - error: Get \"%s\": %s",
-				         x->path, c->spec->name ? c->spec->name : "", p->name, p->ns, p->uid,
-				         x->url, x->err[0] ? x->err : curl_easy_strerror(res));
-				pl_hook_done_msg(e, p, c, false, msg);
-			}
-			pl_eng_sync(e, p);
-		}
-		xfer_free(e, x);
-	}
+	if (pl_http_busy(e))
+		pl_net_perform(e->http->net);
 }
 
 int podlife_engine_fds(podlife_engine *e, struct pollfd *fds, size_t cap, size_t *n)
@@ -302,33 +258,15 @@ int podlife_engine_fds(podlife_engine *e, struct pollfd *fds, size_t cap, size_t
 	if (!e || !n || (cap && !fds))
 		return PODLIFE_EINVAL;
 	*n = 0;
-	if (!e->http || !e->http->n)
+	if (!pl_http_busy(e))
 		return PODLIFE_OK;
-	fd_set r, w, x;
-	FD_ZERO(&r);
-	FD_ZERO(&w);
-	FD_ZERO(&x);
-	int maxfd = -1;
-	if (curl_multi_fdset(e->http->multi, &r, &w, &x, &maxfd) != CURLM_OK)
-		return PODLIFE_EIO;
-	size_t k = 0;
-	int rc = PODLIFE_OK;
-	for (int fd = 0; fd <= maxfd; fd++) {
-		short ev = (short)((FD_ISSET(fd, &r) ? POLLIN : 0) | (FD_ISSET(fd, &w) ? POLLOUT : 0) |
-		                   (FD_ISSET(fd, &x) ? POLLPRI : 0));
-		if (!ev)
-			continue;
-		if (k < cap) {
-			fds[k].fd = fd;
-			fds[k].events = ev;
-			fds[k].revents = 0;
-		} else {
-			rc = PODLIFE_ETOOBIG;
-		}
-		k++;
-	}
-	*n = k;
-	return rc;
+	*n = 1;
+	if (!cap)
+		return PODLIFE_ETOOBIG;
+	fds[0].fd = pl_net_fd(e->http->net);
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	return PODLIFE_OK;
 }
 
 void pl_exec_hook_message(const pl_pod *p, const pl_ctr *c, const pl_exec_action *x, int rc,
