@@ -13,9 +13,9 @@ protobuf package: the messages are (de)serialised by hand):
   second  no service at all: every call ends with UNIMPLEMENTED
 
 Prints "PORT1 PORT2" on one line once both listen, then serves until it
-is killed or its stdin closes.
+is killed (SIGTERM, SIGKILL) or the process that started it exits.
 """
-import sys
+import os
 import time
 from concurrent import futures
 
@@ -94,12 +94,13 @@ def main():
     port2 = second.add_insecure_port("127.0.0.1:0")
     first.start()
     second.start()
+    parent = os.getppid()
     print(port1, port2, flush=True)
-    try:
-        sys.stdin.read()  # until the test closes our stdin (or kills us)
-    finally:
-        first.stop(0)
-        second.stop(0)
+    # until killed; a test that died without killing us leaves us orphaned
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    first.stop(0)
+    second.stop(0)
 
 
 if __name__ == "__main__":
