@@ -8,10 +8,14 @@ pod ended where it did.
     dry_run.py tests/manifests/seed/initpod02.yaml --behave initc=exit:0@5s
     dry_run.py pod.yaml --image-missing nginx:1.25 --pull-fail nginx:1.25=3 -o json
     dry_run.py pod.yaml --image-missing nginx:1.25 --pull-time 20s --describe
+    dry_run.py pod.yaml --probe app.readiness=fail,fail,ok --probe app.liveness=ok,fail
 
 Steps (``--behave NAME=STEP[,STEP...]``, one per run of the container, the
-last repeating): exit:CODE@DUR, run, hang, oom@DUR.  Needs the podlife
-package (bindings/python) and libpodlife (PODLIFE_LIBRARY or a build).
+last repeating): exit:CODE@DUR, run, hang, oom@DUR.  Probe results
+(``--probe NAME.KIND=RESULTS``, KIND liveness, readiness or startup, one
+per run of that probe, the last repeating): ok, fail, error, timeout;
+unscripted probes succeed.  Needs the podlife package (bindings/python)
+and libpodlife (PODLIFE_LIBRARY or a build).
 """
 
 from __future__ import annotations
@@ -100,6 +104,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--pull-time", metavar="DURATION", help="how long each pull takes")
     p.add_argument("--start-fail", action="append", default=[], metavar="NAME=N",
                    help="the next N starts of container NAME fail (command not found)")
+    p.add_argument("--probe", action="append", default=[], metavar="NAME.KIND=RESULTS",
+                   help="results of a probe of container NAME (KIND liveness, readiness or "
+                        "startup), one per run, the last repeating: ok, fail, error, timeout")
     p.add_argument("--describe", action="store_true",
                    help="print the Events table of `kubectl describe pod` at the end")
     p.add_argument("--node-label", action="append", default=[], metavar="KEY=VALUE")
@@ -139,6 +146,8 @@ def main(argv: List[str]) -> int:
         try:
             for b in args.behave:
                 fake.behave_arg(b)
+            for pr in args.probe:
+                fake.probe_arg(pr)
             for ref in args.image_missing:
                 fake.image_missing(ref)
             for pf in args.pull_fail:

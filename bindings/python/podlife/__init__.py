@@ -47,6 +47,7 @@ from .errors import (
     Severity,
     StateError,
     TooBigError,
+    TimedOutError,
     TypeMismatchError,
     ValidationError,
     VersionError,
@@ -71,6 +72,11 @@ from .engine import (
     HttpRequest,
     PodInfo,
     PodSecurity,
+    ProbeBackend,
+    ProbeHandler,
+    ProbeKind,
+    ProbeOutcome,
+    ProbeRequest,
     PyClock,
     RealClock,
     Result,
@@ -78,6 +84,7 @@ from .engine import (
     SimClock,
     parse_duration,
     parse_steps,
+    probe_kind_name,
 )
 from .image import (
     Credential,
@@ -130,7 +137,7 @@ __all__ = [
     "PodlifeError", "InvalidArgumentError", "OutOfMemoryError", "DiagnosticError",
     "ParseError", "ValidationError", "NotFoundError", "TooBigError", "PodlifeIOError",
     "VersionError", "StateError", "BackendError", "ExistsError", "TypeMismatchError",
-    "PodlifeWarning",
+    "TimedOutError", "PodlifeWarning",
     "ValueType", "ParseFlags", "Pod", "PodList", "ObjectView", "MapView", "ListView",
     "load", "load_file", "loads", "loads_yaml", "loads_json", "parse_quantity_milli",
     "pods_to_json", "pods_to_yaml",
@@ -140,4 +147,6 @@ __all__ = [
     "ContainerInfo", "ContainerKind", "Engine", "Event", "FakeAction", "FakeBackend",
     "FakeStats", "FakeStep", "HttpRequest", "PodInfo", "PodSecurity", "PyClock", "RealClock",
     "Result", "SandboxConfig", "SimClock", "parse_duration", "parse_steps",
+    "ProbeKind", "ProbeHandler", "ProbeOutcome", "ProbeRequest", "ProbeBackend",
+    "probe_kind_name",
 ]

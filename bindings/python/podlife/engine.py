@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import errno as _errno
 import json
 import weakref
 from collections import deque
@@ -98,7 +99,7 @@ class podlife_clock(Structure):
 
 PODLIFE_CLOCK_VERSION = 1
 PODLIFE_BACKEND_VERSION = 1
-PODLIFE_ENGINE_CONFIG_VERSION = 2
+PODLIFE_ENGINE_CONFIG_VERSION = 3
 #: The library's default relist period (PODLIFE_ENGINE_CONFIG_INIT).
 DEFAULT_RELIST_PERIOD_MS = 1000
 PODLIFE_POD_INFO_VERSION = 1
@@ -182,6 +183,42 @@ class podlife_backend(Structure):
         (name, SLOT_TYPES[name]) for name in SLOTS]
 
 
+# probe.h
+PODLIFE_PROBE_REQUEST_VERSION = 1
+PODLIFE_PROBE_OUTPUT_MAX = 10240
+PODLIFE_PROBE_BACKEND_VERSION = 1
+
+
+class podlife_probe_request(Structure):
+    _fields_ = [
+        ("version", c_uint), ("kind", c_int), ("handler", c_int), ("pod_namespace", c_char_p),
+        ("pod_name", c_char_p), ("pod_uid", c_char_p), ("container", c_char_p),
+        ("container_id", c_char_p), ("sandbox_id", c_char_p), ("netns_path", c_char_p),
+        ("timeout_ms", c_int64), ("host", c_char_p), ("port", c_int), ("scheme", c_char_p),
+        ("path", c_char_p), ("url", c_char_p), ("n_headers", c_size_t),
+        ("header_names", POINTER(c_char_p)), ("header_values", POINTER(c_char_p)),
+        ("service", c_char_p), ("argv", POINTER(c_char_p)), ("argc", c_size_t),
+    ]
+
+
+class podlife_probe_result(Structure):
+    _fields_ = [("outcome", c_int), ("output", c_char * (PODLIFE_PROBE_OUTPUT_MAX + 1))]
+
+
+PROBE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(podlife_probe_request), c_uint64,
+                     POINTER(podlife_probe_result))
+# use_errno: a failing open_socket leaves errno set, as socket(2) does.
+OPEN_SOCKET_FN = CFUNCTYPE(c_int, c_void_p, POINTER(podlife_probe_request), c_int, c_int, c_int,
+                           use_errno=True)
+#: The handler slots of podlife_probe_backend, in order (open_socket follows).
+PROBE_SLOTS = ["http_get", "tcp_socket", "grpc", "exec"]
+
+
+class podlife_probe_backend(Structure):
+    _fields_ = [("version", c_uint), ("ud", c_void_p)] + [
+        (name, PROBE_FN) for name in PROBE_SLOTS] + [("open_socket", OPEN_SOCKET_FN)]
+
+
 class podlife_engine_config(Structure):
     _fields_ = [
         ("version", c_uint), ("node_name", c_char_p), ("node_labels", POINTER(c_char_p)),
@@ -193,6 +230,8 @@ class podlife_engine_config(Structure):
         ("pod_security", c_int), ("node_keyring", c_void_p), ("flags", c_uint),
         # version 2
         ("relist_period_ms", c_int64),
+        # version 3
+        ("probes", c_void_p),
     ]
 
 
@@ -275,6 +314,8 @@ fn("podlife_engine_notify_sandbox", c_int, c_void_p, c_uint64, c_int, POINTER(po
 fn("podlife_engine_notify_sandbox_lost", c_int, c_void_p, c_uint64)
 fn("podlife_engine_notify_pull", c_int, c_void_p, c_uint64, c_int, POINTER(podlife_result))
 fn("podlife_engine_notify_exec", c_int, c_void_p, c_uint64, c_int, POINTER(podlife_result))
+fn("podlife_engine_notify_probe", c_int, c_void_p, c_uint64, c_int,
+   POINTER(podlife_probe_result))
 fn("podlife_engine_run", c_int, c_void_p, c_int64, POINTER(pollfd), c_size_t, WAKE_FN, c_void_p)
 fn("podlife_engine_snapshot", c_int, c_void_p, _vpp)
 fn("podlife_engine_restore", c_int, c_void_p, c_char_p, c_size_t, _vpp)
@@ -302,6 +343,11 @@ fn("podlife_fake_get_stats", None, c_void_p, POINTER(podlife_fake_stats))
 fn("podlife_fake_next_deadline", c_int64, c_void_p)
 fn("podlife_fake_advance", c_int, c_void_p, c_int64)
 fn("podlife_fake_run", c_int, c_void_p, c_void_p, c_void_p, c_int64, FAKE_STEP_FN, c_void_p)
+fn("podlife_fake_probe", c_int, c_void_p, c_char_p, c_int, c_char_p, _vpp)
+fn("podlife_fake_probe_arg", c_int, c_void_p, c_char_p, _vpp)
+fn("podlife_fake_probes", c_void_p, c_void_p)
+# probe.h
+fn("podlife_probe_kind_name", c_char_p, c_int)
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -499,6 +545,266 @@ def _clock_of(clock: Any) -> _ClockBase:
     raise TypeError("clock must be a SimClock, RealClock, PyClock, 'real', a callable or None")
 
 
+# ---- probes -----------------------------------------------------------------------------
+
+
+class ProbeKind(enum.IntEnum):
+    """``podlife_probe_kind``: which probe a run is for, in the kubelet's
+    order.  ``LIFECYCLE_HOOK`` is not a probe: an httpGet lifecycle hook
+    the engine runs itself, as ``open_socket`` sees it."""
+
+    LIVENESS = 0
+    READINESS = 1
+    STARTUP = 2
+    LIFECYCLE_HOOK = 3
+
+    @property
+    def text(self) -> Optional[str]:
+        """"Liveness", "Readiness", "Startup" as events print them (None
+        for LIFECYCLE_HOOK); see :func:`probe_kind_name`."""
+        return probe_kind_name(self)
+
+
+class ProbeHandler(enum.IntEnum):
+    """``podlife_probe_handler``: the handler a probe uses."""
+
+    EXEC = 0
+    HTTP_GET = 1
+    TCP_SOCKET = 2
+    GRPC = 3
+
+
+class ProbeOutcome(enum.IntEnum):
+    """``podlife_probe_outcome``: what one run found.  WARNING counts as
+    success with a ProbeWarning event; UNKNOWN as a failure without an
+    event."""
+
+    SUCCESS = 0
+    WARNING = 1
+    FAILURE = 2
+    UNKNOWN = 3
+
+
+def probe_kind_name(kind: int) -> Optional[str]:
+    """"Liveness", "Readiness" or "Startup" (podlife_probe_kind_name), None
+    for a value that names no probe."""
+    return _lib.opt_text(lib.podlife_probe_kind_name(int(kind)))
+
+
+def _probe_kind(kind: Union[ProbeKind, int, str]) -> int:
+    if isinstance(kind, str):
+        try:
+            return int(ProbeKind[kind.upper()])
+        except KeyError:
+            raise errors.InvalidArgumentError(
+                "invalid probe kind %r: liveness, readiness or startup" % kind,
+                Code.EINVAL) from None
+    if isinstance(kind, bool) or not isinstance(kind, int):
+        raise TypeError("a probe kind is a ProbeKind, an int or a name, not %s"
+                        % type(kind).__name__)
+    return int(kind)
+
+
+def _enum_or_int(cls: Any, value: int) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class ProbeRequest:
+    """One probe run as the engine resolved it (a copy of the C
+    ``podlife_probe_request``).  ``token`` is the value to pass to
+    :meth:`Engine.notify_probe` when the handler answers later.
+
+    ``host``/``port``: httpGet, tcpSocket and grpc (the handler's host or
+    the pod IP; a named port resolved).  ``scheme``, ``path`` (with its
+    query), ``url`` and ``headers`` (as written): httpGet.  ``service``:
+    grpc.  ``argv``: exec (not through a shell).  Strings the handler does
+    not use are ""."""
+
+    kind: ProbeKind
+    handler: ProbeHandler
+    token: int
+    pod_namespace: str
+    pod_name: str
+    pod_uid: str
+    container: str
+    container_id: str
+    sandbox_id: str
+    netns_path: str
+    timeout_ms: int
+    host: str = ""
+    port: int = 0
+    scheme: str = ""
+    path: str = ""
+    url: str = ""
+    headers: List[Tuple[str, str]] = field(default_factory=list)
+    service: str = ""
+    argv: List[str] = field(default_factory=list)
+
+    @classmethod
+    def _from_c(cls, r: podlife_probe_request, token: int) -> "ProbeRequest":
+        headers = [(_s(r.header_names[i]), _s(r.header_values[i])) for i in range(r.n_headers)]
+        argv = [_s(r.argv[i]) for i in range(r.argc)] if r.argv else []
+        return cls(_enum_or_int(ProbeKind, r.kind), _enum_or_int(ProbeHandler, r.handler), token,
+                   _s(r.pod_namespace), _s(r.pod_name), _s(r.pod_uid), _s(r.container),
+                   _s(r.container_id), _s(r.sandbox_id), _s(r.netns_path), r.timeout_ms,
+                   _s(r.host), r.port, _s(r.scheme), _s(r.path), _s(r.url), headers,
+                   _s(r.service), argv)
+
+
+ProbeAnswer = Union[None, bool, int, ProbeOutcome, Tuple[Union[bool, int, ProbeOutcome], str]]
+
+
+def _outcome(value: Any) -> int:
+    """A handler's verdict: a ProbeOutcome (or its int), True (SUCCESS)
+    or False (FAILURE)."""
+    if isinstance(value, bool):
+        return int(ProbeOutcome.SUCCESS if value else ProbeOutcome.FAILURE)
+    if isinstance(value, int) and 0 <= value <= int(ProbeOutcome.UNKNOWN):
+        return int(value)
+    raise TypeError("a probe outcome is a podlife.ProbeOutcome or a bool, not %r" % (value,))
+
+
+def _output_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        return value
+    raise TypeError("probe output must be str or bytes, not %s" % type(value).__name__)
+
+
+class ProbeBackend:
+    """Optional base class of probe handlers written in Python (any object
+    with some of these methods works as ``Engine(probes=...)``).
+
+    Each method present becomes a slot of the C ``podlife_probe_backend``
+    through a ctypes callback; a missing one keeps the engine's built-in
+    handler (httpGet, tcpSocket and grpc on its own network client, exec
+    through the backend's exec_sync):
+
+    ``http_get(request: ProbeRequest)``, ``tcp_socket(request)``,
+    ``grpc(request)``, ``exec(request)`` return
+
+    - a :class:`ProbeOutcome`, True (success) or False (failure), or an
+      ``(outcome, output)`` pair: the run's verdict now (``output`` is the
+      body, the command's output or the failure text; longer than
+      ``PODLIFE_PROBE_OUTPUT_MAX`` bytes is cut);
+    - None: the answer comes later, through
+      :meth:`Engine.notify_probe` with ``request.token`` (a run still
+      unanswered after timeoutSeconds counts as a failure);
+    - a negative ``podlife.Code``: a probe error.
+
+    Raising an exception is a probe error too (EBACKEND, or the code of a
+    :class:`~podlife.PodlifeError`): the engine retries the run, then
+    throws it away with the event "<Kind> probe errored and resulted in
+    unknown state: Type: text"; the exception is kept in ``errors``.
+
+    ``open_socket(request, domain, type, protocol)`` (optional) makes the
+    sockets of the built-in network handlers (and of the engine's own
+    httpGet lifecycle hooks, ``request.kind`` LIFECYCLE_HOOK), for example
+    inside the pod's network namespace: return a descriptor the engine
+    then owns and closes (or a ``socket.socket``, which is detached), or
+    None; an ``OSError`` raised gives its errno to the engine's message.
+
+    Methods are called on the engine's thread, from inside engine calls,
+    and must not call back into the engine.
+    """
+
+    def __init__(self) -> None:
+        self.errors: List[BaseException] = []
+
+
+def _record(obj: Any, exc: BaseException) -> None:
+    errs = getattr(obj, "errors", None)
+    if isinstance(errs, list):
+        errs.append(exc)
+
+
+def _run_probe(obj: Any, name: str, req: Any, token: int, result: Any) -> int:
+    res = result.contents
+    try:
+        rv = getattr(obj, name)(ProbeRequest._from_c(req.contents, token))
+        if rv is None:
+            return PENDING
+        if isinstance(rv, int) and not isinstance(rv, bool) and rv < 0:
+            return int(rv)
+        output = ""
+        if isinstance(rv, tuple):
+            if len(rv) != 2:
+                raise TypeError("%s returned a tuple of %d, not (outcome, output)"
+                                % (name, len(rv)))
+            rv, output = rv[0], _output_text(rv[1])
+        res.outcome = _outcome(rv)
+        _put(res, "output", output)
+        return 0
+    except PodlifeError as exc:
+        _record(obj, exc)
+        _put(res, "output", str(exc))
+        return int(exc.code) if exc.code < 0 else int(Code.EBACKEND)
+    except BaseException as exc:  # never let it unwind into C
+        _record(obj, exc)
+        try:
+            _put(res, "output", "%s: %s" % (type(exc).__name__, exc))
+        except BaseException:
+            pass
+        return int(Code.EBACKEND)
+
+
+def _open_socket(obj: Any, req: Any, domain: int, type_: int, protocol: int) -> int:
+    try:
+        rv = obj.open_socket(ProbeRequest._from_c(req.contents, 0), domain, type_, protocol)
+        if rv is None or (isinstance(rv, int) and rv < 0):
+            ctypes.set_errno(_errno.EPERM)
+            return -1
+        if hasattr(rv, "detach"):
+            rv = rv.detach()
+        return int(rv)
+    except BaseException as exc:
+        _record(obj, exc)
+        # an OSError's errno becomes the C errno (the engine's error text)
+        code = getattr(exc, "errno", None)
+        ctypes.set_errno(code if isinstance(code, int) and code > 0 else _errno.EIO)
+        return -1
+
+
+def _probe_vtable(obj: Any) -> Tuple[podlife_probe_backend, Dict[str, Any]]:
+    """The C vtable of a Python probe handler object, and the ctypes
+    callback objects it points to (both must outlive the engine).  The
+    callbacks reach the object through a weak reference when it has one,
+    so the engine's finaliser does not keep it alive."""
+    try:
+        ref: Callable[[], Any] = weakref.ref(obj)
+    except TypeError:
+        ref = lambda: obj  # noqa: E731  (objects without weak references)
+
+    def handler(name: str) -> Any:
+        def thunk(_ud: Any, req: Any, token: int, result: Any) -> int:
+            o = ref()
+            if o is None:
+                return int(Code.EBACKEND)
+            return _run_probe(o, name, req, token, result)
+        return PROBE_FN(thunk)
+
+    def sock(_ud: Any, req: Any, domain: int, type_: int, protocol: int) -> int:
+        o = ref()
+        return -1 if o is None else _open_socket(o, req, domain, type_, protocol)
+
+    thunks: Dict[str, Any] = {name: handler(name) for name in PROBE_SLOTS
+                              if callable(getattr(obj, name, None))}
+    if callable(getattr(obj, "open_socket", None)):
+        thunks["open_socket"] = OPEN_SOCKET_FN(sock)
+    if not thunks:
+        raise TypeError("probes: %r has none of http_get, tcp_socket, grpc, exec, open_socket"
+                        % (obj,))
+    vt = podlife_probe_backend(PODLIFE_PROBE_BACKEND_VERSION, None, **thunks)
+    return vt, thunks
+
+
 # ---- the fake backend -------------------------------------------------------------------
 
 
@@ -679,6 +985,35 @@ class FakeBackend:
                                                      _lib.encode(pod_name),
                                                      _lib.encode(container), exit_code),
                      "lose container %s/%s" % (pod_name, container))
+
+    def probe(self, container: str, kind: Union[ProbeKind, int, str],
+              results: Union[str, Sequence[str]]) -> None:
+        """Scripts the probe ``kind`` (a :class:`ProbeKind` or "liveness",
+        "readiness", "startup") of every container called ``container``:
+        one result per run, the last repeating, starting over for each new
+        instance of the container.  ``results`` is "ok,fail,..." or a list
+        of words: ``ok`` (success), ``fail`` (failure with the output the
+        kubelet's handler would give), ``error`` (the probe cannot run:
+        thrown away), ``timeout`` (no answer: a failure after
+        timeoutSeconds).  Unscripted probes succeed.  Engines built on this
+        fake answer probes from these scripts (``Engine(probes=None)``)."""
+        text = results if isinstance(results, str) else ",".join(results)
+        err = c_void_p()
+        rc = lib.podlife_fake_probe(self._handle(), _lib.encode(container), _probe_kind(kind),
+                                    _lib.encode(text, "results"), byref(err))
+        _error_call(rc, err, "probe %s" % container)
+
+    def probe_arg(self, arg: str) -> None:
+        """"NAME.KIND=RESULTS", as ``podlife simulate --probe`` takes it
+        ("app.readiness=fail,ok")."""
+        err = c_void_p()
+        rc = lib.podlife_fake_probe_arg(self._handle(), _lib.encode(arg), byref(err))
+        _error_call(rc, err, "probe")
+
+    def _probes_ptr(self) -> int:
+        """The fake's probe vtable (podlife_fake_probes), valid as long as
+        the fake."""
+        return lib.podlife_fake_probes(self._handle())
 
     def list_fails(self, fail: bool = True) -> None:
         """Makes container_list fail (or work again)."""
@@ -1117,7 +1452,18 @@ class Engine:
     keeps each pod's events aggregated for :meth:`describe_events`.
     ``relist_period`` is the period of the container relist (the PLEG's,
     default 1 s; 0 turns it off), used when the backend has
-    ``container_list``.  One thread at a time.
+    ``container_list``.
+
+    ``probes`` says who runs liveness, readiness and startup probes (the
+    engine schedules them): None (the default) answers them from the fake
+    backend's scripts (:meth:`FakeBackend.probe`; unscripted probes
+    succeed) on a :class:`FakeBackend`, and uses the built-in handlers
+    with a :class:`Backend`; a :class:`FakeBackend` answers from its
+    scripts; ``"builtin"`` forces the built-in handlers (real httpGet,
+    tcpSocket and grpc requests, exec through the backend's exec_sync);
+    an object with ``http_get``/``tcp_socket``/``grpc``/``exec`` methods
+    (see :class:`ProbeBackend`) runs them in Python.  One thread at a
+    time.
     """
 
     def __init__(self, backend: Union[FakeBackend, Backend, None] = None, clock: Any = None, *,
@@ -1132,6 +1478,7 @@ class Engine:
                  node_keyring: Optional[Keyring] = None, restart_rules: bool = False,
                  describe_events: bool = False,
                  relist_period: Optional[Duration] = None,
+                 probes: Any = None,
                  allocator: Optional[CountingAllocator] = None) -> None:
         self.clock = _clock_of(clock)
         if backend is None:
@@ -1140,6 +1487,9 @@ class Engine:
             raise TypeError("backend must be a podlife.FakeBackend or podlife.Backend")
         self.backend = backend
         self.fake: Optional[FakeBackend] = backend if isinstance(backend, FakeBackend) else None
+        #: What runs the probes: the ``probes`` argument as given.
+        self.probes = probes
+        probes_ptr, probes_keep = self._probes_of(probes)
         self.events: List[Event] = []
         self._queue: Deque[Event] = deque()
         self._keep = keep_events
@@ -1177,14 +1527,22 @@ class Engine:
             node_keyring._handle() if node_keyring is not None else None,
             (ENGINE_RESTART_RULES if restart_rules else 0) |
             (ENGINE_KEEP_EVENTS if describe_events else 0),
-            DEFAULT_RELIST_PERIOD_MS if relist_period is None else to_ms(relist_period))
+            DEFAULT_RELIST_PERIOD_MS if relist_period is None else to_ms(relist_period),
+            probes_ptr)
         out = c_void_p()
         rc = lib.podlife_engine_new(byref(cfg), byref(out))
-        if rc == Code.EVERSION and relist_period is None:
-            # A library that knows only version 1 of the struct: the fields
-            # before relist_period_ms are the same.
-            cfg.version = 1
+        if rc == Code.EVERSION and (probes is None or isinstance(probes, str)):
+            # A library without version 3 (and without probe handlers to
+            # plug in): the fields before `probes` are the same.
+            cfg.version = 2
+            cfg.probes = None
+            probes_keep = None
             rc = lib.podlife_engine_new(byref(cfg), byref(out))
+            if rc == Code.EVERSION and relist_period is None:
+                # A library that knows only version 1 of the struct: the
+                # fields before relist_period_ms are the same.
+                cfg.version = 1
+                rc = lib.podlife_engine_new(byref(cfg), byref(out))
         errors.check(rc, "engine")
         self._ptr: Optional[int] = out.value
         # What C points to must outlive the C engine: the finaliser holds it.
@@ -1194,10 +1552,27 @@ class Engine:
         backend_keep: Any = backend if isinstance(backend, FakeBackend) else (
             backend._vtable(), backend._podlife_thunks)
         keep = (backend_keep, self.clock, node_keyring, allocator, self._event_cb,
-                self._changed_cb, self._labels, self._node_name)
+                self._changed_cb, self._labels, self._node_name, probes_keep)
         self._finalizer = weakref.finalize(self, _free_engine, out.value, self.fake, keep)
         if self.fake is not None:
             self.fake.attach(self)
+
+    def _probes_of(self, probes: Any) -> Tuple[Optional[int], Any]:
+        """The podlife_probe_backend pointer for ``probes`` and what must
+        outlive the engine for it."""
+        if probes is None:
+            if self.fake is None or "podlife_fake_probes" in _lib.missing:
+                return None, None
+            return self.fake._probes_ptr(), None
+        if isinstance(probes, FakeBackend):
+            return probes._probes_ptr(), probes
+        if isinstance(probes, str):
+            if probes != "builtin":
+                raise ValueError("probes: %r; use 'builtin', None, a FakeBackend or an object "
+                                 "with probe handler methods" % probes)
+            return None, None
+        vt, thunks = _probe_vtable(probes)
+        return ctypes.addressof(vt), (vt, thunks)
 
     # -- lifetime
 
@@ -1517,9 +1892,32 @@ class Engine:
     def notify_exec(self, token: int, rc: int = 0, *, exit_code: Optional[int] = None,
                     message: Optional[str] = None) -> None:
         """A PENDING exec_sync or http_get finished (exit_code: the exit
-        code or HTTP status)."""
+        code or HTTP status).  Exec probes run through exec_sync (with the
+        built-in handlers) finish here too: exit code 0 is success, another
+        a failure with ``message`` as output, ``rc=Code.ETIMEDOUT`` a
+        timeout."""
         self._notify(lib.podlife_engine_notify_exec, "exec", token, rc,
                      dict(exit_code=exit_code, message=message))
+
+    def notify_probe(self, token: int, outcome: Union[ProbeOutcome, bool, int] = ProbeOutcome.SUCCESS,
+                     output: Union[str, bytes] = "", *, rc: int = 0) -> bool:
+        """A probe run whose handler returned None (pending) finished:
+        ``outcome`` (a :class:`ProbeOutcome`, True for SUCCESS, False for
+        FAILURE) with ``output`` (the body, the command's output or the
+        failure text), or, with a negative ``rc``, a probe error whose text
+        is ``output``.  The pod is synced inside the call when the result
+        changed.  Returns False when the token names no run in flight (the
+        run timed out and already counted as a failure, the container is
+        gone, or the answer came twice): a late answer, harmless."""
+        res = podlife_probe_result()
+        res.outcome = _outcome(outcome)
+        _put(res, "output", _output_text(output))
+        code = lib.podlife_engine_notify_probe(self._handle(), token, int(rc), byref(res))
+        if code == Code.ENOTFOUND:
+            self._done(0, "")
+            return False
+        self._done(code, "notify probe")
+        return True
 
     def run(self, until: Optional[Duration] = None, *,
             fds: Sequence[Tuple[int, int]] = (),
@@ -1616,4 +2014,6 @@ __all__ = [
     "SandboxConfig", "ContainerConfig", "HttpRequest", "ContainerEntry", "ContainerKind",
     "PodSecurity", "Caps", "FakeBackend", "FakeStep", "FakeAction", "FakeStats", "SimClock",
     "RealClock", "PyClock", "REAL_CLOCK", "parse_duration", "parse_steps", "to_ms",
+    "ProbeKind", "ProbeHandler", "ProbeOutcome", "ProbeRequest", "ProbeBackend",
+    "probe_kind_name",
 ]

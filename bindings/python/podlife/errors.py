@@ -37,6 +37,7 @@ class Code(enum.IntEnum):
     EBACKEND = -10
     EEXISTS = -11
     ETYPE = -12
+    ETIMEDOUT = -13
 
 
 class Severity(enum.IntEnum):
@@ -283,6 +284,13 @@ class TypeMismatchError(PodlifeError, TypeError):
     code = Code.ETYPE
 
 
+class TimedOutError(PodlifeError, TimeoutError):
+    """PODLIFE_ETIMEDOUT: an operation ran out of time (an exec probe's
+    command past its timeoutSeconds)."""
+
+    code = Code.ETIMEDOUT
+
+
 _BY_CODE: Dict[int, Type[PodlifeError]] = {
     Code.EINVAL: InvalidArgumentError,
     Code.ENOMEM: OutOfMemoryError,
@@ -296,6 +304,7 @@ _BY_CODE: Dict[int, Type[PodlifeError]] = {
     Code.EBACKEND: BackendError,
     Code.EEXISTS: ExistsError,
     Code.ETYPE: TypeMismatchError,
+    Code.ETIMEDOUT: TimedOutError,
 }
 
 
@@ -370,5 +379,5 @@ __all__ = [
     "PodlifeError", "InvalidArgumentError", "OutOfMemoryError", "DiagnosticError",
     "ParseError", "ValidationError", "NotFoundError", "TooBigError",
     "PodlifeIOError", "VersionError", "StateError", "BackendError", "ExistsError",
-    "TypeMismatchError", "PodlifeWarning", "exception_for", "check",
+    "TypeMismatchError", "TimedOutError", "PodlifeWarning", "exception_for", "check",
 ]

@@ -60,3 +60,40 @@ def test_dry_run_pull_time_start_fail_describe():
     assert "Events:" in r.stdout
     tail = r.stdout.split("Events:")[1]
     assert "Reason" in tail and "Pulled" in tail
+
+
+PROBED = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probed
+spec:
+  containers:
+  - name: app
+    image: app:1
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080}
+      periodSeconds: 10
+    livenessProbe:
+      tcpSocket: {port: 8080}
+      periodSeconds: 10
+      failureThreshold: 1
+"""
+
+
+def test_dry_run_probes(tmp_path):
+    manifest = tmp_path / "probed.yaml"
+    manifest.write_text(PROBED)
+    r = run(str(manifest), "--probe", "app.readiness=fail,fail,ok",
+            "--probe", "app.liveness=ok,ok,ok,fail,ok", "-o", "json", "--for", "45s")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(l) for l in r.stdout.splitlines()]
+    rows = [o for o in out if "ready" in o]
+    assert rows[0]["ready"] == "0/1"
+    assert next(o["t"] for o in rows if o["ready"] == "1/1") == 20.0
+    events = [o["event"] for o in out if "event" in o]
+    assert sum(e["reason"] == "Unhealthy" for e in events) >= 3
+    kill = next(e for e in events if e["reason"] == "Killing")
+    assert kill["message"] == "Container app failed liveness probe, will be restarted"
+    r = run(str(manifest), "--probe", "app.wellness=ok")
+    assert r.returncode == 2 and "liveness, readiness or startup" in r.stderr

@@ -30,6 +30,9 @@ STRUCTS = {
     "podlife_exit": engine.podlife_exit,
     "podlife_fake_step": engine.podlife_fake_step,
     "podlife_fake_stats": engine.podlife_fake_stats,
+    "podlife_probe_request": engine.podlife_probe_request,
+    "podlife_probe_result": engine.podlife_probe_result,
+    "podlife_probe_backend": engine.podlife_probe_backend,
 }
 
 CONSTANTS = {
@@ -45,6 +48,9 @@ CONSTANTS = {
     "PODLIFE_ID_MAX": engine.PODLIFE_ID_MAX,
     "PODLIFE_ENGINE_RESTART_RULES": engine.ENGINE_RESTART_RULES,
     "PODLIFE_ENGINE_KEEP_EVENTS": engine.ENGINE_KEEP_EVENTS,
+    "PODLIFE_PROBE_REQUEST_VERSION": engine.PODLIFE_PROBE_REQUEST_VERSION,
+    "PODLIFE_PROBE_OUTPUT_MAX": engine.PODLIFE_PROBE_OUTPUT_MAX,
+    "PODLIFE_PROBE_BACKEND_VERSION": engine.PODLIFE_PROBE_BACKEND_VERSION,
 }
 
 
@@ -62,6 +68,9 @@ ENUMS = [
     (podlife.PodSecurity, "PODLIFE_PSS_%s", {}),
     (podlife.Caps, "PODLIFE_CAP_%s", {"NONE": None}),
     (podlife.FakeAction, "PODLIFE_FAKE_%s", {}),
+    (podlife.ProbeKind, "PODLIFE_PROBE_%s", {}),
+    (podlife.ProbeHandler, "PODLIFE_PROBE_%s", {}),
+    (podlife.ProbeOutcome, "PODLIFE_PROBE_%s", {}),
 ]
 for _enum, _fmt, _special in ENUMS:
     for _m in _enum:
@@ -117,6 +126,11 @@ def test_slots_are_the_backend_fields_in_order():
     assert names[3:] == engine.SLOTS
 
 
+def test_probe_slots_are_the_probe_backend_fields_in_order():
+    names = [f for f, _ in engine.podlife_probe_backend._fields_]
+    assert names == ["version", "ud"] + engine.PROBE_SLOTS + ["open_socket"]
+
+
 def _c_enums():
     import re
     out = {}
@@ -132,7 +146,8 @@ def test_every_c_enum_member_is_known():
     bound = {"podlife_code", "podlife_severity", "podlife_error_type", "podlife_value_type",
              "podlife_parse_flags", "podlife_pull_policy", "podlife_pull_action",
              "podlife_container_kind", "podlife_pod_security", "podlife_backend_caps",
-             "podlife_fake_action", "podlife_engine_flags"}
+             "podlife_fake_action", "podlife_engine_flags", "podlife_probe_kind",
+             "podlife_probe_handler", "podlife_probe_outcome"}
     assert bound <= set(enums), set(enums)
     missing = [m for e in bound for m in enums[e] if m not in CONSTANTS]
     assert not missing, "C enum members without a Python counterpart: %s" % missing
