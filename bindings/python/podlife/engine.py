@@ -655,9 +655,6 @@ class ProbeRequest:
                    _s(r.service), argv)
 
 
-ProbeAnswer = Union[None, bool, int, ProbeOutcome, Tuple[Union[bool, int, ProbeOutcome], str]]
-
-
 def _outcome(value: Any) -> int:
     """A handler's verdict: a ProbeOutcome (or its int), True (SUCCESS)
     or False (FAILURE)."""
@@ -1899,7 +1896,8 @@ class Engine:
         self._notify(lib.podlife_engine_notify_exec, "exec", token, rc,
                      dict(exit_code=exit_code, message=message))
 
-    def notify_probe(self, token: int, outcome: Union[ProbeOutcome, bool, int] = ProbeOutcome.SUCCESS,
+    def notify_probe(self, token: int,
+                     outcome: Union[ProbeOutcome, bool, int] = ProbeOutcome.SUCCESS,
                      output: Union[str, bytes] = "", *, rc: int = 0) -> bool:
         """A probe run whose handler returned None (pending) finished:
         ``outcome`` (a :class:`ProbeOutcome`, True for SUCCESS, False for
