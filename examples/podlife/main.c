@@ -21,6 +21,18 @@ static const struct {
 #ifndef PODLIFE_CLI_NO_SIMULATE
 	{"simulate", cmd_simulate, "simulate FILE [options] [-o json]            run a pod on the fake backend and simulated clock"},
 #endif
+#ifndef PODLIFE_CLI_NO_RUN
+	{"run", cmd_run, "run [--runtime process|crun|runc] FILE|-      run the pods of a manifest on this host"},
+#endif
+#ifndef PODLIFE_CLI_NO_SERVE
+	{"serve", cmd_serve, "serve --manifest-dir DIR [options]           run static pods from a directory"},
+#endif
+#ifndef PODLIFE_CLI_NO_CLIENT
+	{"get", cmd_get, "get pods [-o wide|json]                      list the pods of a running serve"},
+	{"describe", cmd_describe, "describe pod NAME                            a pod of a running serve, with events"},
+	{"logs", cmd_logs, "logs NAME [-c C] [-f] [--previous]           a container's log"},
+	{"delete", cmd_delete, "delete pod NAME [--grace-period N]           delete a pod of a running serve"},
+#endif
 };
 
 static void usage(FILE *f)
