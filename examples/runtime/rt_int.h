@@ -71,6 +71,11 @@ typedef struct rt_driver {
 	/* The command line that runs argv inside the container (owned,
 	 * NULL-terminated): e.g. `crun exec ID argv...`. */
 	int (*exec_argv)(rt *r, rt_ctr *c, const char *const *argv, size_t argc, char ***out);
+	/* Optional (NULL: none): called once a container's exit was read from
+	 * its `exit` file, before it is reported or the container removed;
+	 * may set ex->oom (the OCI backend reads the OOM kill counters of the
+	 * container's cgroup, which the monitor cannot see). */
+	void (*exited)(rt *r, rt_ctr *c, podlife_exit *ex);
 } rt_driver;
 
 extern const rt_driver rt_driver_process;
@@ -85,5 +90,11 @@ void *rt_driver_data(rt *r);
 void rt_set_driver_data(rt *r, void *d);
 /* Frees a NULL-terminated string vector. */
 void rt_strv_free(char **v);
+
+/* netns.c: the probe vtable's open_socket for pods with a network
+ * namespace of their own: socket(2) inside req->netns_path (setns in the
+ * calling thread and back), or in the caller's namespace when it is "". */
+int rt_netns_socket(void *ud, const podlife_probe_request *req, int domain, int type,
+                    int protocol);
 
 #endif
