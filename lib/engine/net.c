@@ -88,6 +88,8 @@ struct nreq {
 	bool cut;            /* the body went over max_body: reading stopped */
 	pl_buf body;
 	char *location;      /* Location of the latest response */
+	char *referer;       /* of a redirected request, NULL: none */
+	bool referer_given;  /* the headers have one */
 	int grpc_status;     /* -1: none yet */
 	char *grpc_message;
 	unsigned char *post; /* gRPC request frame */
@@ -318,11 +320,12 @@ static void release(pl_net *n, nreq *r)
 	pl_free(n->a, r->host0);
 	pl_free(n->a, r->ua_copy);
 	pl_free(n->a, r->location);
+	pl_free(n->a, r->referer);
 	pl_free(n->a, r->grpc_message);
 	pl_free(n->a, r->post);
 	pl_free(n->a, r->addr);
 	pl_free(n->a, r->req_strings);
-	r->url = r->host0 = r->ua_copy = r->location = r->grpc_message = r->addr = NULL;
+	r->url = r->host0 = r->ua_copy = r->location = r->referer = r->grpc_message = r->addr = NULL;
 	r->req_strings = NULL;
 	r->post = NULL;
 	pl_buf_free(&r->body);
@@ -818,6 +821,7 @@ static void http_issue(pl_net *n, nreq *r)
 	}
 	if (curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, h) != CURLE_OK ||
 	    curl_easy_setopt(r->easy, CURLOPT_URL, r->url) != CURLE_OK ||
+	    curl_easy_setopt(r->easy, CURLOPT_REFERER, r->referer) != CURLE_OK ||
 	    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, t) != CURLE_OK) {
 		curl_slist_free_all(h);
 		finish(n, r, PODLIFE_PROBE_FAILURE, false, "out of memory");
@@ -889,6 +893,8 @@ int pl_net_http_get(pl_net *n, const pl_net_http *q, const pl_net_origin *origin
 		}
 		if (strcmp(name, "Host") == 0 && !r->host_override)
 			r->host_override = r->hval[i];
+		if (strcmp(name, "Referer") == 0)
+			r->referer_given = true;
 	}
 	r->host0 = url_host(n, r->url);
 	if (!r->host0) {
@@ -980,6 +986,24 @@ static void transport_text(const nreq *r, CURLcode res, char *buf, size_t len)
 	snprintf(buf, len, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(res));
 }
 
+/* A URL without its user information, as Go's Referer. */
+static char *referer_of(pl_net *n, const char *url)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *s = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		out = pl_strdup(n->a, s);
+	else
+		out = pl_strdup(n->a, url);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return out;
+}
+
 static bool is_redirect(long code)
 {
 	return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
@@ -1038,6 +1062,18 @@ static void http_done(pl_net *n, nreq *r, CURLcode res)
 		if (!url) {
 			finish(n, r, PODLIFE_PROBE_FAILURE, false, "out of memory");
 			return;
+		}
+		/* Go's refererForURL: the previous URL, not from https to http */
+		pl_free(n->a, r->referer);
+		r->referer = NULL;
+		if (!r->referer_given &&
+		    !(strncasecmp(r->url, "https:", 6) == 0 && strncasecmp(url, "http:", 5) == 0)) {
+			r->referer = referer_of(n, r->url);
+			if (!r->referer) {
+				pl_free(n->a, url);
+				finish(n, r, PODLIFE_PROBE_FAILURE, false, "out of memory");
+				return;
+			}
 		}
 		pl_free(n->a, r->url);
 		r->url = url;

@@ -32,7 +32,9 @@ typedef struct pl_net_result {
 	 * other failure "HTTP probe failed with statuscode: N"); for a
 	 * transport error or timeout, failure with the error text. */
 	int outcome;
-	/* true when a response arrived (any HTTP status; gRPC: a status). */
+	/* true when the request ended with a response (any HTTP status;
+	 * gRPC: a status); false for transport errors, timeouts and the
+	 * redirect limit. */
 	bool responded;
 	int http_status;  /* last HTTP status, 0 when none */
 	char output[PODLIFE_PROBE_OUTPUT_MAX + 1];
@@ -61,10 +63,12 @@ enum pl_net_redirects {
 	/* the prober's (followNonLocalRedirects = false): follow a redirect
 	 * only to the same host name (port ignored), at most 10; a redirect
 	 * elsewhere is not followed and gives PODLIFE_PROBE_WARNING with
-	 * output "Probe terminated redirects, Response body: <body>";
-	 * an 11th gives failure "stopped after 10 redirects" */
+	 * output "Probe terminated redirects, Response body: <body>".
+	 * At most 10 requests in all, as Go's http.Client: a redirect
+	 * answering the 10th gives failure `Get "<Location>": stopped
+	 * after 10 redirects` */
 	PL_NET_REDIRECT_LOCAL = 0,
-	/* lifecycle hooks: follow any redirect, at most 10 */
+	/* lifecycle hooks: follow any redirect, the same limit */
 	PL_NET_REDIRECT_ANY = 1
 };
 

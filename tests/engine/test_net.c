@@ -463,6 +463,10 @@ static void test_http_host_redirect(void)
 	REQUIRE(http_once(&h));
 	CHECK_INT(results[1].outcome, PODLIFE_PROBE_SUCCESS);
 	CHECK(strstr(results[1].output, "\r\nHost: www.success.com\r\n") != NULL);
+	/* net/http names the previous URL */
+	char ref[128];
+	snprintf(ref, sizeof ref, "\r\nReferer: http://127.0.0.1:%d/to-echo\r\n", srv.port);
+	CHECK(strstr(results[1].output, ref) != NULL);
 	h.url = url(&srv, "/to-echo-abs");
 	REQUIRE(http_once(&h));
 	char host[64];
