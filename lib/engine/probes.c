@@ -42,6 +42,7 @@ typedef struct pl_prb {
 	uint8_t tries;    /* attempts of the current run (errors retried) */
 	uint8_t handler;  /* podlife_probe_handler of the run in flight */
 	uint8_t started;  /* the worker runs (AddPod happened) */
+	uint8_t trigger;  /* a manual run asked for while one was in flight */
 } pl_prb;
 
 static const char *const kind_names[] = {"Liveness", "Readiness", "Startup"};
@@ -681,6 +682,10 @@ static void schedule(podlife_engine *e, const pl_pod *p, pl_prb *w)
 		pl_heap_arm(&e->heap, &w->t, w->run_end);
 		return;
 	}
+	if (w->trigger) { /* the manual trigger waited for the run to end */
+		pl_heap_arm(&e->heap, &w->t, e->now);
+		return;
+	}
 	const pl_probe *ps = probe_spec(&p->c[w->cidx], w->kind);
 	pl_ms nt = next_tick(w, w->run_start, ps ? period_ms(ps) : 10000);
 	pl_heap_arm(&e->heap, &w->t, nt > e->now ? nt : e->now);
@@ -690,6 +695,7 @@ static void stop_worker(podlife_engine *e, pl_pod *p, pl_prb *w)
 {
 	drop_run(e, p, w);
 	w->stopped = 1;
+	w->trigger = 0;
 	pl_heap_disarm(&e->heap, &w->t);
 }
 
@@ -762,6 +768,11 @@ void pl_probe_timer(podlife_engine *e, pl_pod *p, uint16_t sub)
 		finish(e, p, w, false, PODLIFE_PROBE_FAILURE, out);
 		return;
 	}
+	if (w->trigger) {
+		w->trigger = 0;
+		w->manual_at = e->now;
+		w->origin = e->now;
+	}
 	do_probe(e, p, w);
 	schedule(e, p, w);
 }
@@ -802,9 +813,15 @@ void pl_probes_sync(podlife_engine *e, pl_pod *p)
 		}
 		/* UpdatePodStatus: a started container that is not ready gets
 		 * its readiness probe run now, and the ticker restarts */
-		if (w->kind == PODLIFE_PROBE_READINESS && !w->pending && !w->on_hold &&
-		    c->rt == PL_RT_RUNNING && (c->flags & PL_CF_STARTED) && c->st->started == 1 &&
-		    !c->st->ready && (w->manual_at < e->now || w->inst != c->inst)) {
+		if (w->kind == PODLIFE_PROBE_READINESS && !w->on_hold && c->rt == PL_RT_RUNNING &&
+		    (c->flags & PL_CF_STARTED) && c->st->started == 1 && !c->st->ready &&
+		    (w->manual_at < e->now || w->inst != c->inst)) {
+			if (w->pending) {
+				/* the worker takes it when the run in flight ends
+				 * (manualTriggerCh holds one) */
+				w->trigger = 1;
+				continue;
+			}
 			w->manual_at = e->now;
 			w->origin = e->now;
 			do_probe(e, p, w);
