@@ -419,6 +419,41 @@ static void test_host_slot_pending_and_late(void)
 	env_free(&x);
 }
 
+/* A container replaced while its readiness run is in flight: the manual
+ * trigger for the new instance waits for that run, then runs at once
+ * (manualTriggerCh), instead of waiting for the next tick. */
+static void test_trigger_waits_for_run_in_flight(void)
+{
+	host_pb h;
+	memset(&h, 0, sizeof h);
+	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
+	pb.ud = &h;
+	pb.tcp_socket = host_tcp;
+	env x;
+	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(add_app(&x, "Always", "exit:1@12s,run",
+	                "    readinessProbe:\n      tcpSocket: {port: 8080}\n"
+	                "      periodSeconds: 10\n      timeoutSeconds: 5\n") == 0);
+	podlife_probe_result ok;
+	memset(&ok, 0, sizeof ok);
+	ok.outcome = PODLIFE_PROBE_SUCCESS;
+	env_run(&x, 0);
+	REQUIRE(h.calls == 1);
+	CHECK_INT(podlife_engine_notify_probe(x.e, h.tok[0], PODLIFE_OK, &ok), PODLIFE_OK);
+	CHECK_STR(env_info(&x, "p").ready, "1/1");
+	env_run(&x, 12 * SEC); /* the run of 10 s is in flight when the container restarts */
+	CHECK_INT(env_count(&x, "Started", "app"), 2);
+	CHECK_STR(env_info(&x, "p").ready, "0/1");
+	CHECK_INT(h.calls, 2);
+	CHECK_INT(podlife_engine_notify_probe(x.e, h.tok[1], PODLIFE_OK, &ok), PODLIFE_OK);
+	CHECK_STR(env_info(&x, "p").ready, "0/1"); /* that answer was for the old container */
+	env_run(&x, 12 * SEC);
+	CHECK_INT(h.calls, 3); /* the new container's run, at once */
+	CHECK_INT(podlife_engine_notify_probe(x.e, h.tok[2], PODLIFE_OK, &ok), PODLIFE_OK);
+	CHECK_STR(env_info(&x, "p").ready, "1/1");
+	env_free(&x);
+}
+
 /* A named port the container does not have: a probe error, no run. */
 static void test_unknown_port_is_error(void)
 {
@@ -624,6 +659,7 @@ int main(void)
 	RUN(test_sidecar_liveness);
 	RUN(test_termination);
 	RUN(test_host_slot_pending_and_late);
+	RUN(test_trigger_waits_for_run_in_flight);
 	RUN(test_unknown_port_is_error);
 	RUN(test_exec_probe_exec_sync);
 	RUN(test_many_workers_and_terminal);
