@@ -360,6 +360,8 @@ void pl_probes_status(const pl_pod *p, pl_ctr *c);
  * (setTerminationGracePeriod); false when not. */
 bool pl_probes_kill(const podlife_engine *e, const pl_pod *p, const pl_ctr *c, char *msg,
                     size_t len, int64_t *grace_s);
+/* The probes' state for podlife_engine_explain. */
+void pl_probes_explain(const pl_pod *p, const pl_ctr *c, pl_buf *b);
 /* A sidecar's startup probe has not succeeded yet (gates the next init container). */
 bool pl_probes_startup_pending(const pl_pod *p, const pl_ctr *c);
 /* Completions: the network client, exec_sync (token with PL_NET_TAG_PROBE). */

@@ -129,6 +129,7 @@ static void explain_ctr(podlife_engine *e, pl_pod *p, pl_ctr *c, pl_buf *b)
 		              c->spec->restart_policy ? " (container)" : "",
 		              restart ? "restarted" : "not restarted");
 	}
+	pl_probes_explain(p, c, b);
 }
 
 int podlife_engine_explain(podlife_engine *e, const char *ns, const char *name,

@@ -830,6 +830,53 @@ void pl_probes_sync(podlife_engine *e, pl_pod *p)
 	}
 }
 
+/* ---- explain ------------------------------------------------------------------------ */
+
+static void put_secs(pl_buf *b, pl_ms ms)
+{
+	if (ms % 1000)
+		pl_buf_printf(b, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
+	else
+		pl_buf_printf(b, "%llds", (long long)(ms / 1000));
+}
+
+void pl_probes_explain(const pl_pod *p, const pl_ctr *c, pl_buf *b)
+{
+	static const char *const lower[] = {"liveness", "readiness", "startup"};
+	static const char *const handlers[] = {"exec", "httpGet", "tcpSocket", "grpc"};
+	for (unsigned int k = 0; k < 3; k++) {
+		const pl_prb *w = worker_of(p, c, k);
+		const pl_probe *ps = probe_spec(c, k);
+		if (!w || !ps)
+			continue;
+		unsigned int h = ps->exec ? 0 : ps->http_get ? 1 : ps->tcp_socket ? 2 : 3;
+		int r = cached_for(w, c);
+		pl_buf_printf(b, "  %s probe (%s, every %llds): %s", lower[k], handlers[h],
+		              (long long)(period_ms(ps) / 1000),
+		              r == PR_SUCCESS ? "Success" : r == PR_FAILURE ? "Failure" : "Unknown");
+		if (w->inst != c->inst || !w->inst)
+			pl_buf_puts(b, " (initial value)");
+		if (w->stopped)
+			pl_buf_puts(b, ", stopped");
+		else if (w->on_hold)
+			pl_buf_puts(b, ", on hold until the container is replaced");
+		else if (w->pending)
+			pl_buf_puts(b, ", a run is in flight");
+		if (w->run > 0 && w->inst == c->inst) {
+			int64_t need = w->last == PR_SUCCESS ? spec_or(ps, ps->success_threshold, 1)
+			                                     : spec_or(ps, ps->failure_threshold, 3);
+			pl_buf_printf(b, "; last %d result%s %s (%lld in a row turn it)", (int)w->run,
+			              w->run == 1 ? "" : "s", w->last == PR_SUCCESS ? "succeeded" : "failed",
+			              (long long)need);
+		}
+		if (!w->stopped && w->t.deadline != PL_NEVER) {
+			pl_buf_puts(b, "; next at t=");
+			put_secs(b, w->t.deadline);
+		}
+		pl_buf_puts(b, "\n");
+	}
+}
+
 /* ---- completions ------------------------------------------------------------------- */
 
 void pl_probe_net_done(podlife_engine *e, uint64_t tag, const pl_net_result *r)

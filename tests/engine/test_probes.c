@@ -81,6 +81,11 @@ static void test_readiness_thresholds(void)
 	CHECK(strstr(js, "\"type\": \"Ready\", \"status\": \"True\"") ||
 	      strstr(js, "\"type\":\"Ready\",\"status\":\"True\""));
 	podlife_free(js);
+	char *ex = NULL;
+	REQUIRE(podlife_engine_explain(x.e, NULL, "p", "app", &ex) == 0);
+	CHECK(strstr(ex, "  readiness probe (httpGet, every 10s): Success; last 1 result succeeded "
+	                 "(1 in a row turn it); next at t=60s\n") != NULL);
+	podlife_free(ex);
 	env_free(&x);
 }
 
