@@ -97,4 +97,17 @@ void rt_strv_free(char **v);
 int rt_netns_socket(void *ud, const podlife_probe_request *req, int domain, int type,
                     int protocol);
 
+/* logs.c: file helpers for every backend. */
+int64_t rt_unix_ms(void);                     /* CLOCK_REALTIME in ms */
+/* snprintf for paths: -1 when it did not fit. */
+int rt_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rt_mkdir_p(const char *path, mode_t mode); /* with parents; 0 when it exists */
+/* Replaces `path` atomically (temporary file in the same directory, then
+ * rename); -1 with errno. */
+int rt_write_file(const char *path, const char *data, size_t len);
+/* The whole file, NUL-terminated (malloc'ed), or NULL with errno. */
+char *rt_read_file(const char *path, size_t *len);
+/* Removes a file or a directory tree (no symlink followed); 0 when gone. */
+int rt_rm_rf(const char *path);
+
 #endif

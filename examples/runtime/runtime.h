@@ -91,6 +91,11 @@ void rt_dispatch(rt *r);
  * for a last-resort exit. */
 void rt_kill_all(rt *r);
 
+/* Removes the state directories of the containers and sandboxes this
+ * runtime made that no longer run (logs stay), for a host that exits when
+ * its pods are done (`podlife run`). */
+void rt_remove_exited(rt *r);
+
 /* The log file of a container attempt (see the layout above). */
 int rt_log_path(const char *state_dir, const char *ns, const char *pod, const char *container,
                 unsigned int attempt, char *buf, size_t len);
@@ -126,7 +131,8 @@ typedef struct rt_spawn {
 int rt_monitor_start(const rt_spawn *s, pid_t *monitor_pid, char *err, size_t len);
 
 /* Reads `dir`/exit; 1 with *ex filled when the container ended, 0 when not
- * (yet), -1 on a damaged file. */
+ * (yet), -1 on a damaged file.  ex->finished_at_ms is Unix ms (the file's
+ * finished_ms), not engine time. */
 int rt_read_exit(const char *dir, podlife_exit *ex);
 
 /* Appends one CRI log line ("<RFC3339Nano> <stream> F <text>\n"). */
