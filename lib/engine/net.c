@@ -1220,12 +1220,44 @@ static int grpc_code_from_http(long code)
 	}
 }
 
+/*
+ * libcurl before 8 fails the stream when the server answers and closes it
+ * before the request's body went out (a trailers-only answer such as
+ * Unimplemented), without handing over the answer: the call is made
+ * again, at most 3 times in all, within the deadline.
+ */
+static bool grpc_again(pl_net *n, nreq *r, CURLcode res, long code)
+{
+	if (res != CURLE_HTTP2_STREAM || code || r->grpc_status >= 0 || r->n_req >= 3)
+		return false;
+	long t = 0;
+	if (r->deadline) {
+		int64_t left = r->deadline - pl_net_now();
+		if (left <= 0)
+			return false;
+		t = (long)left;
+	}
+	curl_multi_remove_handle(n->multi, r->easy);
+	r->body.len = 0;
+	r->cut = false;
+	r->errbuf[0] = '\0';
+	pl_free(n->a, r->grpc_message);
+	r->grpc_message = NULL;
+	r->n_req++;
+	if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, t) != CURLE_OK ||
+	    curl_multi_add_handle(n->multi, r->easy) != CURLM_OK)
+		return false;
+	return true;
+}
+
 static void grpc_done(pl_net *n, nreq *r, CURLcode res)
 {
 	char tmo[64];
 	go_duration(r->timeout_ms, tmo, sizeof tmo);
 	long code = 0;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (grpc_again(n, r, res, code))
+		return;
 	if (res != CURLE_OK && r->grpc_status < 0) {
 		curl_off_t connected = 0;
 		curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &connected);
@@ -1318,6 +1350,8 @@ int pl_net_grpc(pl_net *n, const char *host, int port, const char *service, cons
 	if (!service)
 		service = "";
 	r->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	r->deadline = r->timeout_ms ? pl_net_now() + r->timeout_ms : 0;
+	r->n_req = 1;
 	r->max_body = GRPC_MAX_BODY;
 	r->addr = join_host_port(n->a, host, port);
 	pl_buf u;
