@@ -58,6 +58,7 @@ typedef struct tag {
 typedef struct ctr_ent {
 	rt_ctr c;              /* first: drivers see the rt_ctr */
 	int64_t kill_at;       /* monotonic ms of the SIGKILL, 0 none */
+	int exit_read;         /* c.exit holds the exit file, the driver's exited hook ran */
 	int pidfd;             /* adopted: the monitor's pidfd, -1 none */
 	tag t;
 } ctr_ent;
@@ -733,6 +734,23 @@ static int ctr_exec(void *ud, const char *id, const char *const *argv, size_t ar
 	return PODLIFE_PENDING;
 }
 
+/* The exit file of a container, through the driver's exited hook once. */
+static int read_exit(rt *r, ctr_ent *ce, const char *dir, podlife_exit *ex)
+{
+	if (ce && ce->exit_read) {
+		*ex = ce->c.exit;
+		return 1;
+	}
+	int rc = rt_read_exit(dir, ex);
+	if (rc == 1 && ce) {
+		if (r->drv->exited)
+			r->drv->exited(r, &ce->c, ex);
+		ce->c.exit = *ex;
+		ce->exit_read = 1;
+	}
+	return rc;
+}
+
 static int list_one(rt *r, const char *id, podlife_container_list_fn cb, void *cb_ud)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -760,7 +778,7 @@ static int list_one(rt *r, const char *id, podlife_container_list_fn cb, void *c
 	podlife_exit ex = PODLIFE_EXIT_INIT;
 	ctr_ent *ce = ctr_find(r, id);
 	int show = 1;
-	if (rt_read_exit(dir, &ex) == 1) {
+	if (read_exit(r, ce, dir, &ex) == 1) {
 		e.running = 0;
 		e.exit_code = ex.exit_code;
 		e.oom = ex.oom;
@@ -845,9 +863,8 @@ static int ctr_adopt(void *ud, const char *id, uint64_t token)
 	int64_t started = read_num(dir, "started");
 	c->started_ms = started ? engine_ms(started) : 0;
 	podlife_exit ex = PODLIFE_EXIT_INIT;
-	if (rt_read_exit(dir, &ex) == 1) {
+	if (read_exit(r, ce, dir, &ex) == 1) {
 		c->state = 2;
-		c->exit = ex;
 	} else if (c->monitor > 0) {
 		c->state = 1;
 		/* Not our child any more: its end shows on a pidfd. */
@@ -860,33 +877,6 @@ static int ctr_adopt(void *ud, const char *id, uint64_t token)
 	}
 	r->ctrs[r->n_ctrs++] = ce;
 	return PODLIFE_OK;
-}
-
-/* ---- probes: sockets in the pod's network namespace ---------------------------- */
-
-static int open_socket(void *ud, const podlife_probe_request *req, int domain, int type,
-                       int protocol)
-{
-	(void)ud;
-	const char *ns = req && req->netns_path ? req->netns_path : "";
-	if (!*ns)
-		return socket(domain, type, protocol);
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	int target = open(ns, O_RDONLY | O_CLOEXEC);
-	int fd = -1;
-	if (self >= 0 && target >= 0 && setns(target, CLONE_NEWNET) == 0) {
-		fd = socket(domain, type, protocol);
-		if (setns(self, CLONE_NEWNET) != 0) {
-			/* Stuck in the pod's namespace: better to fail loudly. */
-			fprintf(stderr, "podlife: cannot return to the host network namespace\n");
-			abort();
-		}
-	}
-	if (self >= 0)
-		close(self);
-	if (target >= 0)
-		close(target);
-	return fd;
 }
 
 /* ---- the object ----------------------------------------------------------------- */
@@ -1062,7 +1052,7 @@ int rt_new(const rt_options *o, rt **out, char *err, size_t errlen)
 	r->be = be;
 	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
 	pb.ud = r;
-	pb.open_socket = open_socket;
+	pb.open_socket = rt_netns_socket; /* netns.c */
 	r->pb = pb;
 
 	if (drv->init && drv->init(r, err, errlen) != 0)
@@ -1225,7 +1215,7 @@ static void monitor_ended(rt *r, ctr_ent *ce, done_list *dl)
 	if (ce->c.state != 1)
 		return;
 	podlife_exit ex = PODLIFE_EXIT_INIT;
-	if (rt_read_exit(ce->c.dir, &ex) != 1) {
+	if (read_exit(r, ce, ce->c.dir, &ex) != 1) {
 		ex = (podlife_exit)PODLIFE_EXIT_INIT;
 		ex.exit_code = 137;
 		ex.finished_at_ms = rt_unix_ms();
