@@ -67,7 +67,7 @@ typedef struct oci {
 	char pause_rootfs[PATH_MAX];
 	char **pause_args;
 	uint64_t nofile;             /* RLIMIT_NOFILE hard limit of the host */
-	store *st;
+	store *st;                   /* runtime.c's (rt_store) */
 	FILE *progress;
 } oci;
 
@@ -412,19 +412,6 @@ static int host_pause_rootfs(oci *o, const char *state, char *err, size_t len)
 	return 1;
 }
 
-static void on_progress(void *ud, const char *ref, uint64_t done, uint64_t total)
-{
-	FILE *f = ud;
-	if (!f)
-		return;
-	if (total)
-		fprintf(f, "Pulling %s: %.1f MB of %.1f MB\n", ref, (double)done / 1e6,
-		        (double)total / 1e6);
-	else
-		fprintf(f, "Pulling %s: %.1f MB\n", ref, (double)done / 1e6);
-	fflush(f);
-}
-
 static int needs_crun_workaround(void)
 {
 	char buf[256];
@@ -436,8 +423,6 @@ static void oci_fini(rt *r)
 	oci *o = drv(r);
 	if (!o)
 		return;
-	if (o->st)
-		store_close(o->st);
 	rt_strv_free(o->pause_args);
 	free(o);
 	rt_set_driver_data(r, NULL);
@@ -484,16 +469,13 @@ static int oci_init(rt *r, char *err, size_t len)
 			o->crun_per_call = 1;
 	}
 
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/images", state);
-	store_options so = {0};
-	so.dir = dir;
-	so.insecure = opt->insecure_registries;
-	so.n_insecure = opt->n_insecure;
-	so.progress = on_progress;
-	so.progress_ud = opt->progress;
-	if (store_open(&so, &o->st, err, len) != 0)
+	/* the store runtime.c opened under <state>/images (its pull thread
+	 * uses it too) */
+	o->st = rt_store(r);
+	if (!o->st) {
+		snprintf(err, len, "the image store is not open");
 		goto fail;
+	}
 	if (host_pause_rootfs(o, state, err, len) < 0)
 		goto fail;
 	return 0;
