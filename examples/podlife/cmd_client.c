@@ -1381,7 +1381,8 @@ int cmd_logs(int argc, char **argv)
 		/* at the end: stop once the container ended and the rest is read */
 		char exitp[PATH_MAX + 8];
 		pathf(exitp, sizeof exitp, "%s/exit", idir);
-		if (have_instance && access(exitp, F_OK) == 0) {
+		if (have_instance && (access(exitp, F_OK) == 0 || access(idir, F_OK) != 0)) {
+			/* ended (exit written), or already removed with its pod */
 			r = read(fd, buf + len, cap - len);
 			if (r > 0) {
 				len += (size_t)r;

@@ -190,10 +190,27 @@ else
 	bad "logs after replace" "$(pl logs "web-$SUFFIX" 2>&1)"
 fi
 
-# 6. podlife delete pod
+out=$(pl logs "web-$SUFFIX" --previous 2>&1)
+if [ "$out" = "Error from server (BadRequest): previous terminated container \"app\" in pod \"web-$SUFFIX\" not found" ]; then
+	ok "logs --previous: kubectl's error without a previous container"
+else
+	bad "logs --previous" "$out"
+fi
+
+# 6. podlife delete pod (with `logs -f` following until the container ends)
+timeout 30 "$PODLIFE" logs -f "web-$SUFFIX" --state-dir "$ST" >"$tmp/follow.out" 2>&1 &
+follow_pid=$!
+sleep 0.5
 out=$(pl delete pod "web-$SUFFIX" --grace-period 1 2>&1)
 if [ "$out" = "pod \"web-$SUFFIX\" deleted" ]; then ok "delete pod: kubectl's message"; else bad "delete pod message" "$out"; fi
 if wait_for 10 is_gone "web-$SUFFIX"; then ok "delete pod: the pod is gone"; else bad "delete pod gone" "$(pl get pods 2>&1)"; fi
+if wait_for 10 sh -c "! kill -0 $follow_pid" && grep -qx 'hello from web version 2' "$tmp/follow.out"; then
+	ok "logs -f: follows until the container ended"
+else
+	bad "logs -f" "$(cat "$tmp/follow.out")"
+	kill "$follow_pid" 2>/dev/null
+fi
+wait "$follow_pid" 2>/dev/null
 sleep 0.5
 if is_gone "web-$SUFFIX"; then ok "delete pod: not re-added for the same file"; else bad "deleted pod re-added"; fi
 if pl delete pod nosuch 2>&1 | grep -q 'Error from server (NotFound): pods "nosuch" not found'; then ok "delete pod: NotFound"; else bad "delete NotFound"; fi
