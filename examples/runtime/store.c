@@ -731,7 +731,8 @@ static int pull_run(pull *p, int always, store_image *out)
 		st_reg_resp_clear(&resp);
 		if (hr)
 			return fail(p, "failed to resolve reference \"%s\": %s", p->r.canon, e);
-		if (st != 200)
+		/* registries without HEAD (405, 501): the GET below resolves the tag */
+		if (st != 200 && st != 405 && st != 501)
 			return resolve_fail(p, st, p->r.key);
 	}
 	/* 2. already stored and unpacked: nothing to download */

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/run.d/runtime-store.sh - the mini-runtime's image store against
 # real registries: builds the test images offline (tests/runtime/make-images.sh),
 # starts two docker-registry instances on 127.0.0.1 (no auth, and Basic
@@ -5,7 +6,8 @@
 # Bearer token server and its proxy (tests/runtime/token_server.py), runs
 # $PODLIFE_BUILD/tests/runtime/test_store with their addresses, and stops
 # everything it started by pid (also on failure or interrupt).  Prints the
-# test's "N passed, N failed" line last.
+# test's "N passed, N failed" line last.  PODLIFE_TEST_WRAPPER runs the
+# test under a tool, e.g. "valgrind --leak-check=full --error-exitcode=9".
 set -u
 cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
 BUILD=${PODLIFE_BUILD:-build-ci}
@@ -72,13 +74,14 @@ done
 [ "$up" = 1 ] || { cat "$TMP/token.log"; fail "token_server.py did not start"; }
 echo "token server pid $TOKEN_PID on 127.0.0.1:$TOKEN_PORT, proxy on 127.0.0.1:$PROXY_PORT"
 
-PODLIFE_TEST_REGISTRY=127.0.0.1:$REG_PORT \
-PODLIFE_TEST_AUTH_REGISTRY=127.0.0.1:$REG_AUTH_PORT \
-PODLIFE_TEST_BEARER_REGISTRY=127.0.0.1:$PROXY_PORT \
-PODLIFE_TEST_TOKEN_SERVER=127.0.0.1:$TOKEN_PORT \
-PODLIFE_TEST_DIGESTS=$TMP/images/digests.txt \
-PODLIFE_TEST_USER=$REG_USER PODLIFE_TEST_PASS=$REG_PASS \
-TMPDIR=$TMP timeout 300 "$BIN" 2>&1 | tee "$TMP/test.log"
+export PODLIFE_TEST_REGISTRY=127.0.0.1:$REG_PORT
+export PODLIFE_TEST_AUTH_REGISTRY=127.0.0.1:$REG_AUTH_PORT
+export PODLIFE_TEST_BEARER_REGISTRY=127.0.0.1:$PROXY_PORT
+export PODLIFE_TEST_TOKEN_SERVER=127.0.0.1:$TOKEN_PORT
+export PODLIFE_TEST_DIGESTS=$TMP/images/digests.txt
+export PODLIFE_TEST_USER=$REG_USER PODLIFE_TEST_PASS=$REG_PASS
+read -r -a wrapper <<<"${PODLIFE_TEST_WRAPPER:-}"
+TMPDIR=$TMP timeout 300 "${wrapper[@]}" "$BIN" 2>&1 | tee "$TMP/test.log"
 rc=${PIPESTATUS[0]}
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TMP/test.log" | tail -n 1)
 [ -n "$line" ] || fail "test_store ended without a count (exit $rc)"

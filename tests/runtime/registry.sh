@@ -26,7 +26,7 @@ PY=/usr/bin/python3
 port_of() { if [ "$1" = auth ]; then echo "$REG_AUTH_PORT"; else echo "$REG_PORT"; fi; }
 
 start_one() {
-	local name=$1 d=$REG_DIR/registry-$1 port code i pid
+	local name=$1 d=$REG_DIR/registry-$1 port code pid
 	port=$(port_of "$name")
 	mkdir -p "$d/data"
 	cat >"$d/config.yml" <<EOF
@@ -56,7 +56,7 @@ EOF
 	"$REGISTRY_BIN" serve "$d/config.yml" >"$d/log" 2>&1 </dev/null &
 	pid=$!
 	echo "$pid" >"$d/pid"
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)
 		if [ "$code" = 200 ] || [ "$code" = 401 ]; then
 			echo "registry-$name pid $pid on 127.0.0.1:$port"
@@ -72,7 +72,7 @@ EOF
 
 # TERM to every recorded pid at once, KILL after 5 s; only pids from our pid files
 stop_all() {
-	local name d pid pids=() i
+	local name d pid pids=()
 	for name in noauth auth; do
 		d=$REG_DIR/registry-$name
 		[ -f "$d/pid" ] || continue
@@ -82,7 +82,7 @@ stop_all() {
 		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "serve $d/config.yml" || continue
 		kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
 	done
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		local alive=0
 		for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
 		[ "$alive" = 0 ] && return 0

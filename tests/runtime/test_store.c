@@ -385,6 +385,17 @@ static void test_plain_http(void)
 	const char *ins[] = {"reg.lan:5000"};
 	CHECK(st_reg_plain_http("reg.lan:5000", ins, 1));
 	CHECK(!st_reg_plain_http("reg.lan:5001", ins, 1));
+	/* Docker Hub's API host */
+	st_reg *r = NULL;
+	char err[256];
+	st_reg_target t = {.domain = "docker.io", .repo = "library/busybox"};
+	REQUIRE(st_reg_new(&t, &r, err, sizeof err) == 0);
+	CHECK_STR(st_reg_host(r), "registry-1.docker.io");
+	st_reg_free(r);
+	t.domain = "127.0.0.1:5000";
+	REQUIRE(st_reg_new(&t, &r, err, sizeof err) == 0);
+	CHECK_STR(st_reg_host(r), "127.0.0.1:5000");
+	st_reg_free(r);
 	char b[64];
 	CHECK_STR(st_http_status_text(401, b, sizeof b), "401 Unauthorized");
 	CHECK_STR(st_http_status_text(599, b, sizeof b), "599");
