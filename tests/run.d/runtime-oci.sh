@@ -1,0 +1,320 @@
+# tests/run.d/runtime-oci.sh - `podlife run` on the OCI backend, end to
+# end, with runc and with crun: images built offline
+# (tests/runtime/make-images.sh) and pushed to two docker-registry
+# instances on 127.0.0.1, one with Basic auth (tests/runtime/registry.sh);
+# the pods of tests/runtime/oci-pods/ run as real containers and the
+# checks read `podlife run -o json` (one JSON object per line), the CRI
+# logs and the registry's request log.  Every run is bounded by timeout;
+# the registries are stopped by pid and the containers, cgroups and state
+# directories removed on exit.  Needs root.  Prints "N passed, N failed"
+# last.
+#
+#   PODLIFE_BUILD=build tests/run.d/runtime-oci.sh [runc|crun]...
+set -u
+set -m # background runs get SIGINT as Ctrl-C would send it (not ignored)
+cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
+ROOT=$PWD
+BUILD=${PODLIFE_BUILD:-build-ci}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+PL=$BUILD/examples/podlife
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+RUNTIMES=("$@")
+[ ${#RUNTIMES[@]} -gt 0 ] || RUNTIMES=(runc crun)
+
+pass=0
+failed=0
+ok() { echo "PASS: $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+fail() {
+	echo "runtime-oci: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || fail "needs root"
+[ -x "$PL" ] || fail "$PL is not built"
+"$PL" run --help >/dev/null 2>&1 || "$PL" run --help 2>&1 | grep -qi usage ||
+	fail "$PL has no run command"
+for t in /usr/bin/docker-registry htpasswd curl tar gzip base64 "$PY" crun runc catatonit; do
+	command -v "$t" >/dev/null || fail "missing $t (.ci/run installs it)"
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/podlife-oci.XXXXXX") || fail "mktemp"
+export REG_DIR=$TMP/registries
+BG=
+
+# Deletes what our runs may have left: containers whose bundle is under
+# TMP, their cgroups (<own cgroup>/podlife/<sandbox> of our sandboxes).
+sweep() {
+	local rt id bundle sb c
+	for rt in runc crun; do
+		"$rt" list 2>/dev/null | awk 'NR > 1 {print $1, $(NF-2)}' |
+			while read -r id bundle; do
+				case $bundle in "$TMP"/*) ;; *) continue ;; esac
+				"$rt" kill "$id" KILL >/dev/null 2>&1
+				if [ "$rt" = crun ]; then
+					unshare -m --propagation private sh -c \
+						'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun delete -f "$0"' \
+						"$id" >/dev/null 2>&1
+				else
+					runc delete -f "$id" >/dev/null 2>&1
+				fi
+			done
+	done
+	for sb in "$TMP"/state-*/sandboxes/*; do
+		[ -d "$sb" ] || continue
+		for c in /sys/fs/cgroup/*/"$(own_cgroup)"/podlife/"$(basename "$sb")" \
+			/sys/fs/cgroup/"$(own_cgroup)"/podlife/"$(basename "$sb")"; do
+			[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
+		done
+	done
+}
+own_cgroup() {
+	awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3; exit}' /proc/self/cgroup | sed 's|^/||'
+}
+cleanup() {
+	if [ -n "$BG" ] && kill -0 "$BG" 2>/dev/null; then
+		kill -INT "$BG" 2>/dev/null
+		sleep 3
+		kill -KILL "$BG" 2>/dev/null
+	fi
+	sweep
+	bash tests/runtime/registry.sh stop >/dev/null 2>&1
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+read -r REG_PORT REG_AUTH_PORT < <("$PY" -c '
+import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))
+for s in ss:
+    s.close()')
+export REG_PORT REG_AUTH_PORT REG_USER=podlife REG_PASS=podlife-secret
+REG=127.0.0.1:$REG_PORT
+AUTH_REG=127.0.0.1:$REG_AUTH_PORT
+BAD_PASS=wrong-Pa55-$$-xyzzy
+
+bash tests/runtime/make-images.sh "$TMP/images" >"$TMP/make-images.log" 2>&1 ||
+	{ cat "$TMP/make-images.log"; fail "make-images.sh failed"; }
+bash tests/runtime/registry.sh start >"$TMP/registry.log" 2>&1 ||
+	{ cat "$TMP/registry.log"; fail "registry.sh start failed"; }
+bash tests/runtime/registry.sh push "$TMP/images" >"$TMP/push.log" 2>&1 ||
+	{ cat "$TMP/push.log"; fail "registry.sh push failed"; }
+
+dockercfg() { # REGISTRY USER PASS -> base64 of a .dockerconfigjson
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$1" "$(printf '%s:%s' "$2" "$3" | base64 -w0)" |
+		base64 -w0
+}
+mkdir -p "$TMP/pods"
+for f in tests/runtime/oci-pods/*.yaml; do
+	sed -e "s|@REG@|$REG|g" -e "s|@AUTH_REG@|$AUTH_REG|g" \
+		-e "s|@AUTH_CONFIG@|$(dockercfg "$AUTH_REG" "$REG_USER" "$REG_PASS")|g" \
+		-e "s|@BAD_CONFIG@|$(dockercfg "$AUTH_REG" "$REG_USER" "$BAD_PASS")|g" \
+		"$f" >"$TMP/pods/$(basename "$f")"
+done
+
+# The JSON lines of a run: rows {"phase","status","ready","restarts"},
+# events {"event": {"type","reason","container","message"}}, "final".
+cat >"$TMP/q.py" <<'EOF'
+import json, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # grep -q may stop reading
+what, path = sys.argv[1], sys.argv[2]
+rows, events, final = [], [], None
+for line in open(path, errors="replace"):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if "event" in o:
+        events.append(o["event"])
+    elif "final" in o:
+        final = o["final"]
+    elif "status" in o:
+        rows.append(o)
+if what == "status":      # distinct statuses in order
+    last = None
+    for r in rows:
+        if r["status"] != last:
+            print(r["status"])
+        last = r["status"]
+elif what == "ready":
+    last = None
+    for r in rows:
+        if r.get("ready") != last:
+            print(r.get("ready"))
+        last = r.get("ready")
+elif what == "phase":     # the last phase seen
+    ph = [r.get("phase") for r in rows if r.get("phase")]
+    if final and isinstance(final, dict):
+        ph.append(final.get("status", {}).get("phase") or (ph[-1] if ph else ""))
+    print(ph[-1] if ph else "")
+elif what == "restarts":  # the highest restart count seen
+    print(max([int(r.get("restarts") or 0) for r in rows] or [0]))
+elif what == "events":    # reason container message
+    for e in events:
+        print(e.get("reason"), e.get("container"), e.get("message"))
+EOF
+q() { "$PY" "$TMP/q.py" "$@"; }
+
+# run_fg RT STATE NAME SECS -> runs pods/NAME.yaml to its end
+run_fg() {
+	local rt=$1 state=$2 name=$3 secs=$4
+	timeout -k 10 "$secs" "$PL" run --runtime "$rt" --state-dir "$state" -o json \
+		"$TMP/pods/$name.yaml" >"$TMP/$rt-$name.out" 2>"$TMP/$rt-$name.err" </dev/null
+	echo $? >"$TMP/$rt-$name.rc"
+}
+# run_bg RT STATE NAME SECS: started in the background (BG), bounded
+run_bg() {
+	local rt=$1 state=$2 name=$3 secs=$4
+	timeout -k 10 "$secs" "$PL" run --runtime "$rt" --state-dir "$state" -o json \
+		"$TMP/pods/$name.yaml" >"$TMP/$rt-$name.out" 2>"$TMP/$rt-$name.err" </dev/null &
+	BG=$!
+}
+# wait_for FILE SECS CMD...: until CMD succeeds (polling every 0.2 s)
+wait_for() {
+	local secs=$1 i
+	shift
+	for i in $(seq 1 $((secs * 5))); do
+		"$@" && return 0
+		kill -0 "$BG" 2>/dev/null || { "$@"; return; }
+		sleep 0.2
+	done
+	return 1
+}
+# ctrl_c: SIGINT to the background run (timeout forwards it) and its end
+ctrl_c() {
+	local i
+	kill -INT "$BG" 2>/dev/null
+	for i in $(seq 1 150); do
+		kill -0 "$BG" 2>/dev/null || break
+		sleep 0.2
+	done
+	wait "$BG" 2>/dev/null
+	BG=
+}
+has_status() { q status "$1" | grep -qx -- "$2"; }
+has_event() { q events "$1" | grep -q -- "$2"; }
+log_of() { # STATE POD CONTAINER -> the text of its first attempt's log
+	cat "$1"/logs/*_"$2"/"$3"/0.log 2>/dev/null | sed -E 's/^[^ ]+ std(out|err) [FP] //'
+}
+pull_backoff() { # the pull's Failed events in the kubelet's order
+	q events "$1" | awk '/^Failed app Failed to pull image .*401 Unauthorized/ {a = NR}
+		/^Failed app Error: ErrImagePull$/ && a {b = NR}
+		/^Failed app Error: ImagePullBackOff$/ && b {c = NR}
+		END {exit !(a && b && c)}'
+}
+init_order() { # Init:0/2, later Init:1/2, later PodInitializing/Running/Completed
+	q status "$1" | awk '/^Init:0\/2$/ {a = NR} /^Init:1\/2$/ && a {b = NR}
+		(/^PodInitializing$/ || /^Running$/ || /^Completed$/) && b {c = NR}
+		END {exit !(a && b && c)}'
+}
+no_leftovers() { # RT: no container of ours in the runtime's list, no pod cgroup
+	local rt=$1 own
+	! "$rt" list 2>/dev/null | grep -q "$TMP" || return 1
+	own=$(own_cgroup)
+	[ -z "$(find /sys/fs/cgroup/*/"$own"/podlife /sys/fs/cgroup/"$own"/podlife \
+		-mindepth 1 -type d 2>/dev/null | head -n 1)" ]
+}
+
+for RT in "${RUNTIMES[@]}"; do
+	echo "== $RT ($("$RT" --version 2>/dev/null | head -n 1))"
+	S=$TMP/state-$RT
+
+	# 1-2. two init containers in order, then the app; emptyDir handoff
+	run_fg "$RT" "$S" init-emptydir 90
+	f=$TMP/$RT-init-emptydir.out
+	check "$RT: init pod ends Succeeded (rc $(cat "$TMP/$RT-init-emptydir.rc"), phase $(q phase "$f"))" \
+		[ "$(q phase "$f")" = Succeeded ]
+	check "$RT: statuses Init:0/2, Init:1/2, then the app ($(q status "$f" | tr '\n' ' '))" \
+		init_order "$f"
+	out=$(log_of "$S" oci-init app)
+	check "$RT: the app read the init containers' emptyDir in order ('$(tr '\n' ' ' <<<"$out")')" \
+		grep -q "order: one two" <<<"$out"
+	check "$RT: \$(POD_NAME) expanded and HOSTNAME is the pod name" \
+		grep -q "pod: oci-init oci-init" <<<"$out"
+
+	# 3. imagePullSecrets from a Secret in the same stream (Basic auth)
+	run_fg "$RT" "$S" pull-secret 90
+	f=$TMP/$RT-pull-secret.out
+	check "$RT: pull through imagePullSecrets, pod Succeeded (phase $(q phase "$f"))" \
+		[ "$(q phase "$f")" = Succeeded ]
+	check "$RT: the pulled image ran" grep -q pulled-with-secret <<<"$(log_of "$S" oci-secret app)"
+
+	# 4. wrong credentials: ErrImagePull, then ImagePullBackOff; no password
+	run_bg "$RT" "$S" pull-wrong 120
+	f=$TMP/$RT-pull-wrong.out
+	wait_for 60 has_status "$f" ImagePullBackOff
+	ctrl_c
+	check "$RT: wrong credentials: 401 Unauthorized, Error: ErrImagePull, then ImagePullBackOff" \
+		pull_backoff "$f"
+	check "$RT: ... and the pod shows ImagePullBackOff ($(q status "$f" | tr '\n' ' '))" \
+		has_status "$f" ImagePullBackOff
+	check "$RT: the password appears in no output" \
+		sh -c "! grep -rqs -- '$BAD_PASS' '$TMP/$RT-pull-wrong.out' '$TMP/$RT-pull-wrong.err' '$S/logs'"
+
+	# 5. Always with the digest already stored downloads nothing
+	run_fg "$RT" "$S" pull-always 90
+	gets1=$(grep -c 'method=GET.*/blobs/' "$REG_DIR/registry-noauth/log")
+	run_fg "$RT" "$S" pull-always 90
+	gets2=$(grep -c 'method=GET.*/blobs/' "$REG_DIR/registry-noauth/log")
+	f=$TMP/$RT-pull-always.out
+	check "$RT: Always pod Succeeded twice (phase $(q phase "$f"))" [ "$(q phase "$f")" = Succeeded ]
+	check "$RT: Always with an unchanged digest downloads no blob ($gets1 -> $gets2 blob GETs)" \
+		[ "$gets1" = "$gets2" ]
+	check "$RT: ... but asked the registry (Pulled event)" has_event "$f" "^Pulled "
+
+	# 6. Never with the image missing
+	run_bg "$RT" "$S" pull-never 60
+	f=$TMP/$RT-pull-never.out
+	wait_for 20 has_status "$f" ErrImageNeverPull
+	ctrl_c
+	check "$RT: Never with a missing image gives ErrImageNeverPull ($(q status "$f" | tr '\n' ' '))" \
+		has_status "$f" ErrImageNeverPull
+
+	# 7-8. httpGet probes through sockets in the pod's network namespace
+	run_bg "$RT" "$S" probes 120
+	f=$TMP/$RT-probes.out
+	wait_for 40 sh -c "'$PY' '$TMP/q.py' ready '$f' | grep -qx 2/2" &&
+		wait_for 40 has_event "$f" "^Killing sick"
+	wait_for 20 sh -c "'$PY' '$TMP/q.py' ready '$f' | awk '/^2\\/2\$/ {a=1} a && /^1\\/2\$/ {b=1} END {exit !b}'"
+	sleep 1
+	ctrl_c
+	check "$RT: readiness turns web READY (ready: $(q ready "$f" | tr '\n' ' '))" \
+		sh -c "'$PY' '$TMP/q.py' ready '$f' | grep -qx 2/2"
+	check "$RT: ... and not READY again when its endpoint fails" \
+		sh -c "'$PY' '$TMP/q.py' events '$f' | grep -q '^Unhealthy web Readiness probe failed'"
+	check "$RT: liveness failing (404) kills sick" has_event "$f" "^Killing sick .*failed liveness probe"
+	check "$RT: ... and it is restarted (restarts $(q restarts "$f"))" [ "$(q restarts "$f")" -ge 1 ]
+
+	# 9. Ctrl-C with a container ignoring SIGTERM: killed after the grace period (2 s)
+	run_bg "$RT" "$S" ignore-term 90
+	f=$TMP/$RT-ignore-term.out
+	wait_for 30 has_status "$f" Running
+	t0=$(date +%s%N)
+	ctrl_c
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	check "$RT: Ctrl-C ends the run after the 2 s grace period (${ms} ms)" \
+		[ "$ms" -ge 1900 ] && [ "$ms" -lt 15000 ]
+	check "$RT: ... by SIGKILL (exit 137 in the final status)" \
+		grep -q '"exitCode": *137' "$f"
+
+	# cleanup: nothing of ours is left in the runtime or the cgroups
+	check "$RT: no container and no pod cgroup left" no_leftovers "$RT"
+done
+
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]
