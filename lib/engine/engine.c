@@ -548,6 +548,15 @@ static void drain(podlife_engine *e)
 	}
 }
 
+void pl_eng_drain(podlife_engine *e)
+{
+	if (e->depth > 0 || !e->n_queue)
+		return;
+	e->depth++;
+	drain(e);
+	e->depth--;
+}
+
 void pl_eng_sync(podlife_engine *e, pl_pod *p)
 {
 	if (e->depth > 0) {

@@ -262,6 +262,9 @@ void pl_emit(podlife_engine *e, pl_pod *p, const pl_ctr *c, bool warning,
              const char *reason, const char *fmt, ...) PL_PRINTF(6, 7);
 /* Requests a sync of p (immediately, or after the current one). */
 void pl_eng_sync(podlife_engine *e, pl_pod *p);
+/* Runs the syncs queued while nothing was syncing (outside engine calls
+ * that drain themselves). */
+void pl_eng_drain(podlife_engine *e);
 void pl_pod_destroy(podlife_engine *e, pl_pod *p);
 /* Builds a pod record for `pod` (no admission, no sync); ns/name
  * override the pod's own when not NULL. */

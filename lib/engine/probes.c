@@ -896,10 +896,14 @@ int pl_probe_exec_done(podlife_engine *e, uint64_t token, int rc, const podlife_
 	if (!w || w->net)
 		return PODLIFE_ENOTFOUND;
 	pl_eng_now(e);
+	/* The pod is synced only when the cached result changed (set_cached
+	 * queues it), as the results manager only reports changes: a sync
+	 * for every answer would re-trigger readiness (UpdatePodStatus)
+	 * after each run of a container that is not ready. */
 	e->depth++;
 	exec_result(e, p, w, rc, r);
 	e->depth--;
-	pl_eng_sync(e, p);
+	pl_eng_drain(e);
 	return PODLIFE_OK;
 }
 
@@ -920,6 +924,6 @@ int podlife_engine_notify_probe(podlife_engine *e, uint64_t token, int rc,
 		finish(e, p, w, true, PODLIFE_PROBE_UNKNOWN,
 		       result && result->output[0] ? result->output : podlife_strerror(rc));
 	e->depth--;
-	pl_eng_sync(e, p);
+	pl_eng_drain(e); /* a sync only when the result changed */
 	return PODLIFE_OK;
 }

@@ -459,6 +459,36 @@ static void test_trigger_waits_for_run_in_flight(void)
 	env_free(&x);
 }
 
+/* An answer that does not change the cached result syncs nothing, so a
+ * container that stays not ready is not probed again at once (the
+ * results manager reports changes only). */
+static void test_unchanged_answer_no_rerun(void)
+{
+	host_pb h;
+	memset(&h, 0, sizeof h);
+	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
+	pb.ud = &h;
+	pb.tcp_socket = host_tcp;
+	env x;
+	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(add_app(&x, "Always", NULL,
+	                "    readinessProbe:\n      tcpSocket: {port: 8080}\n      periodSeconds: 10\n") == 0);
+	env_run(&x, 0);
+	REQUIRE(h.calls == 1);
+	podlife_probe_result fail;
+	memset(&fail, 0, sizeof fail);
+	fail.outcome = PODLIFE_PROBE_FAILURE;
+	podlife_simclock_set(x.sc, 5);
+	CHECK_INT(podlife_engine_notify_probe(x.e, h.tok[0], PODLIFE_OK, &fail), PODLIFE_OK);
+	CHECK_INT(h.calls, 1);
+	env_run(&x, 9 * SEC);
+	CHECK_INT(h.calls, 1);
+	env_run(&x, 10 * SEC);
+	CHECK_INT(h.calls, 2);
+	CHECK_STR(env_info(&x, "p").ready, "0/1");
+	env_free(&x);
+}
+
 /* A named port the container does not have: a probe error, no run. */
 static void test_unknown_port_is_error(void)
 {
@@ -665,6 +695,7 @@ int main(void)
 	RUN(test_termination);
 	RUN(test_host_slot_pending_and_late);
 	RUN(test_trigger_waits_for_run_in_flight);
+	RUN(test_unchanged_answer_no_rerun);
 	RUN(test_unknown_port_is_error);
 	RUN(test_exec_probe_exec_sync);
 	RUN(test_many_workers_and_terminal);
