@@ -68,7 +68,6 @@ typedef struct oci {
 	char **pause_args;
 	uint64_t nofile;             /* RLIMIT_NOFILE hard limit of the host */
 	store *st;                   /* runtime.c's (rt_store) */
-	FILE *progress;
 } oci;
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -288,7 +287,7 @@ static void pause_id(const rt_sandbox *sb, char *buf, size_t len)
 
 static void pod_cgroup(const oci *o, const char *sandbox_id, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/podlife/%s", o->cg_base, sandbox_id);
+	snprintf(buf, len, "%.3000s/podlife/%.64s", o->cg_base, sandbox_id);
 }
 
 /* ---- init ------------------------------------------------------------------- */
@@ -443,7 +442,6 @@ static int oci_init(rt *r, char *err, size_t len)
 	}
 	rt_set_driver_data(r, o);
 	o->kind = opt->kind;
-	o->progress = opt->progress;
 	const char *name = o->kind == RT_CRUN ? "crun" : "runc";
 	const char *want = opt->runtime_path && *opt->runtime_path ? opt->runtime_path : name;
 	if (find_in_path(want, o->runtime, sizeof(o->runtime)) != 0) {
@@ -553,7 +551,7 @@ static int oci_sandbox_run(rt *r, const podlife_sandbox_config *cfg, rt_sandbox 
 
 	pause_id(sb, id, sizeof(id));
 	char pidfile[PATH_MAX + 16], out[400];
-	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir); /* absolute: sb->dir is */
+	snprintf(pidfile, sizeof(pidfile), "%.4000s/pid", dir); /* absolute: sb->dir is */
 	unlink(pidfile);
 	rc = run_rt(o, (const char *const[]){"run", "-d", "--pid-file", pidfile, "--bundle", dir, id,
 	                                     NULL},
