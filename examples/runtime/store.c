@@ -7,6 +7,7 @@
  * tags recorded under refs/, and the image config read back for the OCI
  * backend.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -451,6 +452,30 @@ static int local_manifest(const store *s, const char *digest, char out[72])
 
 /* ---- the store ------------------------------------------------------------------------ */
 
+/* Removes what an interrupted pull left (tmp/blob-*, rootfs/.tmp-*) once a
+ * day old, so a pull running in another process keeps its files. */
+static void remove_stale(const store *s)
+{
+	static const char *dirs[] = {"tmp", "rootfs"};
+	time_t now = time(NULL);
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		char d[PATH_MAX], p[PATH_MAX + 300];
+		snprintf(d, sizeof d, "%s/%s", s->dir, dirs[i]);
+		DIR *dh = opendir(d);
+		struct dirent *de;
+		while (dh && (de = readdir(dh)) != NULL) {
+			struct stat st;
+			if (strncmp(de->d_name, i ? ".tmp-" : "blob-", 5) != 0)
+				continue;
+			snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+			if (lstat(p, &st) == 0 && now - st.st_mtime > 24 * 3600)
+				st_rm_tree(p);
+		}
+		if (dh)
+			closedir(dh);
+	}
+}
+
 int store_open(const store_options *o, store **out, char *err, size_t errlen)
 {
 	char p[PATH_MAX + 32];
@@ -498,6 +523,7 @@ int store_open(const store_options *o, store **out, char *err, size_t errlen)
 	}
 	s->progress = o->progress;
 	s->progress_ud = o->progress_ud;
+	remove_stale(s);
 	*out = s;
 	return 0;
 }
@@ -668,6 +694,7 @@ static int get_blob(pull *p, const char *kind, const char *digest, int64_t size)
 		return fail(p, "failed commit on ref \"%s-%s\": %s", kind, digest, e);
 	}
 	blob_path(p->s, digest, path, sizeof path);
+	chmod(tmp, 0644);
 	if (rename(tmp, path) != 0) {
 		int en = errno;
 		unlink(tmp);

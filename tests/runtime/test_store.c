@@ -432,6 +432,24 @@ static void test_lookup_offline(void)
 	                  "failed to resolve reference") != NULL);
 	CHECK_INT(dl, 0);
 	store_close(s);
+	/* an interrupted pull's leftovers go once a day old; fresh ones stay */
+	char old_blob[600], old_dir[600], new_blob[600], dir[512];
+	path_of(old_blob, sizeof old_blob, "store-offline/tmp/blob-old");
+	path_of(new_blob, sizeof new_blob, "store-offline/tmp/blob-new");
+	path_of(old_dir, sizeof old_dir, "store-offline/rootfs/.tmp-0123-old");
+	write_file(old_blob, "x");
+	write_file(new_blob, "x");
+	mkdir(old_dir, 0755);
+	struct timespec ts[2] = {{.tv_sec = 1700000000}, {.tv_sec = 1700000000}};
+	utimensat(AT_FDCWD, old_blob, ts, AT_SYMLINK_NOFOLLOW);
+	utimensat(AT_FDCWD, old_dir, ts, AT_SYMLINK_NOFOLLOW);
+	path_of(dir, sizeof dir, "store-offline");
+	store_options o = {.dir = dir};
+	REQUIRE(store_open(&o, &s, err, sizeof err) == 0);
+	CHECK(!exists(old_blob));
+	CHECK(!exists(old_dir));
+	CHECK(exists(new_blob));
+	store_close(s);
 }
 
 /* ---- against the registries ------------------------------------------------------------- */
