@@ -924,11 +924,15 @@ int podlife_engine_notify_exec(podlife_engine *e, uint64_t token, int rc, const 
 	if (!c || (c->op != PL_OP_POSTSTART && c->op != PL_OP_PRESTOP) || c->op_tok != seq)
 		return PODLIFE_ENOTFOUND;
 	pl_eng_now(e);
-	bool ok = rc == PODLIFE_OK && r && (r->exit_code == 0 || (r->exit_code >= 200 && r->exit_code < 400));
 	char msg[1024];
 	msg[0] = '\0';
 	const pl_lifecycle *lc = c->spec->lifecycle;
 	const pl_handler *h = !lc ? NULL : c->op == PL_OP_POSTSTART ? lc->post_start : lc->pre_stop;
+	/* exec: exit code 0 (runner.Run); httpGet through the backend's
+	 * http_get: a status from 200 to 399 */
+	bool http = h && h->http_get && !h->exec;
+	bool ok = rc == PODLIFE_OK && r &&
+	          (http ? r->exit_code >= 200 && r->exit_code < 400 : r->exit_code == 0);
 	if (!ok && h && h->exec)
 		pl_exec_hook_message(p, c, h->exec, rc, r, msg, sizeof msg);
 	e->depth++;

@@ -520,6 +520,7 @@ typedef struct exec_spy {
 	int rc;          /* returned instead of the fake's answer when not 0 */
 	char argv[4][128];
 	int64_t timeout_s;
+	uint64_t token;
 } exec_spy;
 
 static exec_spy *g_spy;
@@ -532,6 +533,7 @@ static int spy_exec(void *ud, const char *id, const char *const *argv, size_t ar
 	for (size_t i = 0; i < argc && i < 4; i++)
 		snprintf(s->argv[i], sizeof s->argv[i], "%s", argv[i]);
 	s->timeout_s = timeout_s;
+	s->token = token;
 	if (s->rc)
 		return s->rc;
 	return s->inner->exec_sync(ud, id, argv, argc, timeout_s, token, r);
@@ -583,6 +585,40 @@ static void test_exec_probe_exec_sync(void)
 	CHECK_INT(env_count(&x, "Unhealthy", "app"), before + 1);
 	CHECK_STR(env_last_msg(&x, "Unhealthy"),
 	          "Readiness probe failed: command \"sh -c test $(GREETING) = $$x$(NOPE)\" timed out");
+	env_free(&x);
+}
+
+/* An exec hook answered later fails on any exit code but 0 (runner.Run),
+ * not only outside 200-399 as an HTTP status would. */
+static void test_exec_hook_exit_code_pending(void)
+{
+	env x;
+	REQUIRE(env_init(&x) == 0);
+	exec_spy spy;
+	memset(&spy, 0, sizeof spy);
+	g_spy = &spy;
+	spy.inner = podlife_fake_backend(x.f);
+	spy.be = *spy.inner;
+	spy.be.exec_sync = spy_exec;
+	spy.rc = PODLIFE_PENDING;
+	podlife_engine_free(x.e);
+	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
+	cfg.backend = &spy.be;
+	cfg.clock = podlife_simclock_clock(x.sc);
+	cfg.on_event = env_on_event;
+	cfg.event_ud = &x;
+	REQUIRE(podlife_engine_new(&cfg, &x.e) == 0);
+	podlife_fake_attach(x.f, x.e);
+	REQUIRE(add_app(&x, "Always", NULL,
+	                "    lifecycle:\n      postStart:\n        exec: {command: [warm-up]}\n") == 0);
+	env_run(&x, 0);
+	REQUIRE(spy.calls == 1);
+	podlife_result r;
+	memset(&r, 0, sizeof r);
+	r.exit_code = 255;
+	CHECK_INT(podlife_engine_notify_exec(x.e, spy.token, PODLIFE_OK, &r), PODLIFE_OK);
+	CHECK_INT(env_count(&x, "FailedPostStartHook", "app"), 1);
+	CHECK(strstr(env_last_msg(&x, "FailedPostStartHook"), "exited with 255") != NULL);
 	env_free(&x);
 }
 
@@ -698,6 +734,7 @@ int main(void)
 	RUN(test_unchanged_answer_no_rerun);
 	RUN(test_unknown_port_is_error);
 	RUN(test_exec_probe_exec_sync);
+	RUN(test_exec_hook_exit_code_pending);
 	RUN(test_many_workers_and_terminal);
 	RUN(test_bad_arguments);
 	DONE();
