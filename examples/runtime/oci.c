@@ -1057,11 +1057,14 @@ static int oci_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb
 		goto done;
 
 	/* what start runs under the monitor */
-	char **cmd = calloc(6, sizeof(*cmd));
+	char **cmd = calloc(8, sizeof(*cmd));
 	char **cenv = calloc(2, sizeof(*cenv));
+	char pidfile[PATH_MAX + 32];
+	snprintf(pidfile, sizeof(pidfile), "%s/init.pid", p.bundle);
 	if (!cmd || !cenv || !(cmd[0] = strdup(o->runtime)) || !(cmd[1] = strdup("run")) ||
-	    !(cmd[2] = strdup("--bundle")) || !(cmd[3] = strdup(p.bundle)) ||
-	    !(cmd[4] = strdup(c->id)) || !(cenv[0] = strdup(DEFAULT_PATH))) {
+	    !(cmd[2] = strdup("--pid-file")) || !(cmd[3] = strdup(pidfile)) ||
+	    !(cmd[4] = strdup("--bundle")) || !(cmd[5] = strdup(p.bundle)) ||
+	    !(cmd[6] = strdup(c->id)) || !(cenv[0] = strdup(DEFAULT_PATH))) {
 		rt_strv_free(cmd);
 		rt_strv_free(cenv);
 		goto oom;
@@ -1108,7 +1111,30 @@ static int oci_start(rt *r, rt_sandbox *sb, rt_ctr *c, char *err, size_t len)
 	s.cwd = NULL;
 	if (o->crun_per_call)
 		s.setup = setup_child;
-	return rt_monitor_start(&s, &c->monitor, err, len) == 0 ? 0 : -1;
+	ctr_paths p;
+	paths_of(o, c, &p);
+	char pidfile[PATH_MAX + 32];
+	snprintf(pidfile, sizeof(pidfile), "%s/init.pid", p.bundle);
+	unlink(pidfile);
+	if (rt_monitor_start(&s, &c->monitor, err, len) != 0)
+		return -1;
+	/* `run` in the foreground returns nothing when the container exists:
+	 * wait for its pid file and a running state, so that what follows
+	 * the start (postStart exec, a stop) finds the container.  Bounded;
+	 * an early exit of the container ends the wait too. */
+	for (int i = 0; i < 5000; i++) {
+		podlife_exit ex;
+		if (rt_read_exit(c->dir, &ex) == 1)
+			return 0; /* ended already: its exit is reported as usual */
+		if (access(pidfile, F_OK) == 0) {
+			char out[4096];
+			if (run_rt(o, (const char *const[]){"state", c->id, NULL}, out, sizeof(out)) == 0 &&
+			    strstr(out, "\"running\""))
+				return 0;
+		}
+		usleep(i < 100 ? 1000 : 2000);
+	}
+	return 0; /* slow to appear: report it started; a later call may fail */
 }
 
 static int oci_kill(rt *r, rt_ctr *c, int sig)
