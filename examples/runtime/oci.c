@@ -449,9 +449,8 @@ static int oci_init(rt *r, char *err, size_t len)
 		         strchr(want, '/') ? "" : " in $PATH");
 		goto fail;
 	}
-	char out[512];
-	if (run_rt(o, (const char *const[]){"--version", NULL}, out, sizeof(out)) != 0) {
-		snprintf(err, len, "%s --version failed: %s", o->runtime, out);
+	if (access(o->runtime, X_OK) != 0) { /* a failing runtime shows in its calls' errors */
+		snprintf(err, len, "%s: %s", o->runtime, strerror(errno));
 		goto fail;
 	}
 	struct rlimit rl;
@@ -1119,20 +1118,29 @@ static int oci_start(rt *r, rt_sandbox *sb, rt_ctr *c, char *err, size_t len)
 	if (rt_monitor_start(&s, &c->monitor, err, len) != 0)
 		return -1;
 	/* `run` in the foreground returns nothing when the container exists:
-	 * wait for its pid file and a running state, so that what follows
-	 * the start (postStart exec, a stop) finds the container.  Bounded;
-	 * an early exit of the container ends the wait too. */
-	for (int i = 0; i < 5000; i++) {
-		podlife_exit ex;
-		if (rt_read_exit(c->dir, &ex) == 1)
-			return 0; /* ended already: its exit is reported as usual */
-		if (access(pidfile, F_OK) == 0) {
-			char out[4096];
-			if (run_rt(o, (const char *const[]){"state", c->id, NULL}, out, sizeof(out)) == 0 &&
-			    strstr(out, "\"running\""))
+	 * wait for its pid file, then for that process to be the container's
+	 * command and no longer the runtime's init (runc's is a memfd copy of
+	 * runc, crun's crun itself), so that what follows the start
+	 * (a postStart exec, a stop) finds the container.  Polled without
+	 * running anything; bounded; an early exit ends the wait too. */
+	for (int i = 0; i < 20000; i++) {
+		if ((i & 63) == 0) {
+			podlife_exit ex;
+			if (rt_read_exit(c->dir, &ex) == 1)
+				return 0; /* ended already: its exit is reported as usual */
+		}
+		char buf[64];
+		if (read_text(pidfile, buf, sizeof(buf)) == 0 && atoi(buf) > 0) {
+			char exe[PATH_MAX], lnk[64];
+			snprintf(lnk, sizeof(lnk), "/proc/%d/exe", atoi(buf));
+			ssize_t n = readlink(lnk, exe, sizeof(exe) - 1);
+			if (n < 0)
+				return 0; /* gone already */
+			exe[n] = '\0';
+			if (!strstr(exe, "runc") && !strstr(exe, "crun") && strcmp(exe, o->runtime) != 0)
 				return 0;
 		}
-		usleep(i < 100 ? 1000 : 2000);
+		usleep(i < 2000 ? 250 : 1000);
 	}
 	return 0; /* slow to appear: report it started; a later call may fail */
 }

@@ -990,6 +990,16 @@ int rt_new(const rt_options *o, rt **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", r->state_dir, strerror(errno));
 		goto fail;
 	}
+	/* Absolute from here on: bundles, pid files and mounts name paths
+	 * under it that the OCI runtime resolves from its own directory. */
+	char *abs = realpath(r->state_dir, NULL);
+	if (!abs) {
+		snprintf(err, errlen, "%s: %s", r->state_dir, strerror(errno));
+		goto fail;
+	}
+	free(r->state_dir);
+	r->state_dir = abs;
+	r->o.state_dir = r->state_dir;
 	/* Monitors and what the OCI runtime leaves behind report to us. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	sigset_t chld;
