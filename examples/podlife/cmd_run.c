@@ -29,13 +29,12 @@
 
 #include "cli.h"
 #include "runtime.h"
+#include "timeline.h"
 
 typedef struct prow {
 	podlife_pod *pod; /* borrowed from the list */
 	const char *ns, *name;
-	char phase[32], status[96], ready[24];
-	int restarts;
-	int printed;
+	tl_row row;
 	int added;
 } prow;
 
@@ -73,60 +72,7 @@ static int64_t mono_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- output, as cmd_simulate.c prints it ------------------------------------------- */
-
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
-
-/* Seconds since the start: "12" or "12.5". */
-static void fmt_t(char *buf, size_t n, int64_t ms)
-{
-	if (ms < 0)
-		ms = 0;
-	if (ms % 1000 == 0)
-		snprintf(buf, n, "%" PRId64, ms / 1000);
-	else
-		snprintf(buf, n, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
-	char *dot = strchr(buf, '.');
-	if (dot) {
-		size_t l = strlen(buf);
-		while (l > 0 && buf[l - 1] == '0')
-			buf[--l] = 0;
-	}
-}
-
-/* kubectl-style age: 0s, 45s, 2m30s, 1h5m. */
-static void fmt_age(char *buf, size_t n, int64_t ms)
-{
-	int64_t s = ms > 0 ? ms / 1000 : 0;
-	if (s < 120)
-		snprintf(buf, n, "%" PRId64 "s", s);
-	else if (s < 3600)
-		snprintf(buf, n, "%" PRId64 "m%" PRId64 "s", s / 60, s % 60);
-	else
-		snprintf(buf, n, "%" PRId64 "h%" PRId64 "m", s / 3600, (s / 60) % 60);
-}
+/* ---- output: the timeline of cmd_simulate.c, JSON lines naming the pod ------------ */
 
 static const char *ns_or_default(const char *ns)
 {
@@ -136,62 +82,14 @@ static const char *ns_or_default(const char *ns)
 static void on_event(void *ud, const podlife_event *ev)
 {
 	runctx *c = ud;
-	if (c->quiet)
-		return;
-	int64_t t = ev->time_ms - c->t0;
-	char tb[32];
-	if (c->json) {
-		fmt_t(tb, sizeof tb, t);
-		printf("{\"t\": %s, \"pod\": ", tb);
-		json_str(stdout, ev->pod_name);
-		fputs(", \"event\": {\"type\": ", stdout);
-		json_str(stdout, ev->type);
-		fputs(", \"reason\": ", stdout);
-		json_str(stdout, ev->reason);
-		fputs(", \"container\": ", stdout);
-		json_str(stdout, ev->container);
-		fputs(", \"message\": ", stdout);
-		json_str(stdout, ev->message);
-		fputs("}}\n", stdout);
-	} else {
-		fmt_age(tb, sizeof tb, t);
-		printf("%-8s  event  %-7s  %-20s  %s%s%s\n", tb, ev->type, ev->reason,
-		       ev->field_path ? ev->field_path : "", ev->field_path ? ": " : "", ev->message);
-	}
-	fflush(stdout);
+	if (!c->quiet)
+		tl_event(stdout, ev, ev->time_ms - c->t0, c->json, 1);
 }
 
 static void print_row(runctx *c, prow *p, int64_t now)
 {
-	podlife_pod_info i = PODLIFE_POD_INFO_INIT;
-	if (c->quiet || podlife_engine_pod_info(c->e, p->ns, p->name, &i) != PODLIFE_OK)
-		return;
-	if (p->printed && strcmp(p->phase, i.phase) == 0 && strcmp(p->status, i.status) == 0 &&
-	    strcmp(p->ready, i.ready) == 0 && p->restarts == i.restarts)
-		return;
-	snprintf(p->phase, sizeof p->phase, "%s", i.phase);
-	snprintf(p->status, sizeof p->status, "%s", i.status);
-	snprintf(p->ready, sizeof p->ready, "%s", i.ready);
-	p->restarts = i.restarts;
-	char tb[32];
-	if (c->json) {
-		fmt_t(tb, sizeof tb, now - c->t0);
-		printf("{\"t\": %s, \"pod\": ", tb);
-		json_str(stdout, p->name);
-		fputs(", \"phase\": ", stdout);
-		json_str(stdout, i.phase);
-		fputs(", \"status\": ", stdout);
-		json_str(stdout, i.status);
-		fputs(", \"ready\": ", stdout);
-		json_str(stdout, i.ready);
-		printf(", \"restarts\": %d}\n", i.restarts);
-	} else {
-		fmt_age(tb, sizeof tb, now - c->t0);
-		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", tb, "pod", p->name, i.ready,
-		       i.status, i.restarts_text, i.phase);
-	}
-	fflush(stdout);
-	p->printed = 1;
+	if (!c->quiet)
+		tl_row_print(stdout, &p->row, c->e, p->ns, p->name, now - c->t0, c->json, 1, 0);
 }
 
 static prow *find_pod(runctx *c, const char *ns, const char *name)
@@ -535,8 +433,7 @@ int cmd_run(int argc, char **argv)
 
 	c.t0 = mono_now();
 	if (!quiet && !c.json)
-		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", "TIME", "KIND", "NAME", "READY",
-		       "STATUS", "RESTARTS", "PHASE");
+		tl_header(stdout);
 	int failed = 0;
 	for (size_t i = 0; i < c.n_pods; i++) {
 		prow *p = &c.pods[i];
@@ -572,9 +469,9 @@ int cmd_run(int argc, char **argv)
 		if (c.json && !quiet &&
 		    podlife_engine_status_json(c.e, p->ns, p->name, &final) == PODLIFE_OK) {
 			char tb[32];
-			fmt_t(tb, sizeof tb, now - c.t0);
+			tl_fmt_t(tb, sizeof tb, now - c.t0);
 			printf("{\"t\": %s, \"pod\": ", tb);
-			json_str(stdout, p->name);
+			tl_json_str(stdout, p->name);
 			printf(", \"final\": %s}\n", final);
 		}
 		podlife_free(final);

@@ -12,15 +12,14 @@
 #include <podlife.h>
 
 #include "cli.h"
+#include "timeline.h"
 
 typedef struct sim {
 	podlife_engine *e;
 	const char *ns, *name;
 	int json;
 	int64_t t0;
-	char phase[32], status[96], ready[24];
-	int restarts;
-	int printed;
+	tl_row row;
 	int64_t now; /* simulated time of the current step */
 	podlife_simclock *sc;
 } sim;
@@ -43,112 +42,15 @@ static void usage_simulate(FILE *f)
 	        "  -o json                   one JSON object per line\n");
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
-
-/* Seconds since the start: "12" or "12.5". */
-static void fmt_t(char *buf, size_t n, int64_t ms)
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, n, "%" PRId64, ms / 1000);
-	else
-		snprintf(buf, n, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
-	/* drop trailing zeros of a fraction */
-	char *dot = strchr(buf, '.');
-	if (dot) {
-		size_t l = strlen(buf);
-		while (l > 0 && buf[l - 1] == '0')
-			buf[--l] = 0;
-	}
-}
-
-/* kubectl-style age for the human table: 0s, 45s, 2m30s, 1h5m. */
-static void fmt_age(char *buf, size_t n, int64_t ms)
-{
-	int64_t s = ms / 1000;
-	if (s < 120)
-		snprintf(buf, n, "%" PRId64 "s", s);
-	else if (s < 3600)
-		snprintf(buf, n, "%" PRId64 "m%" PRId64 "s", s / 60, s % 60);
-	else
-		snprintf(buf, n, "%" PRId64 "h%" PRId64 "m", s / 3600, (s / 60) % 60);
-}
-
 static void on_event(void *ud, const podlife_event *ev)
 {
 	sim *s = ud;
-	int64_t t = ev->time_ms - s->t0;
-	if (s->json) {
-		char tb[32];
-		fmt_t(tb, sizeof tb, t);
-		printf("{\"t\": %s, \"event\": {\"type\": ", tb);
-		json_str(stdout, ev->type);
-		fputs(", \"reason\": ", stdout);
-		json_str(stdout, ev->reason);
-		fputs(", \"container\": ", stdout);
-		json_str(stdout, ev->container);
-		fputs(", \"message\": ", stdout);
-		json_str(stdout, ev->message);
-		fputs("}}\n", stdout);
-		return;
-	}
-	char tb[32];
-	fmt_age(tb, sizeof tb, t);
-	printf("%-8s  event  %-7s  %-20s  %s%s%s%s\n", tb, ev->type, ev->reason,
-	       ev->field_path ? ev->field_path : "", ev->field_path ? ": " : "", "", ev->message);
+	tl_event(stdout, ev, ev->time_ms - s->t0, s->json, 0);
 }
 
 static void print_row(sim *s, int64_t now, int force)
 {
-	podlife_pod_info i = PODLIFE_POD_INFO_INIT;
-	if (podlife_engine_pod_info(s->e, s->ns, s->name, &i) != PODLIFE_OK)
-		return;
-	if (!force && s->printed && strcmp(s->phase, i.phase) == 0 && strcmp(s->status, i.status) == 0 &&
-	    strcmp(s->ready, i.ready) == 0 && s->restarts == i.restarts)
-		return;
-	snprintf(s->phase, sizeof s->phase, "%s", i.phase);
-	snprintf(s->status, sizeof s->status, "%s", i.status);
-	snprintf(s->ready, sizeof s->ready, "%s", i.ready);
-	s->restarts = i.restarts;
-	int64_t t = now - s->t0;
-	if (s->json) {
-		char tb[32];
-		fmt_t(tb, sizeof tb, t);
-		printf("{\"t\": %s, \"phase\": ", tb);
-		json_str(stdout, i.phase);
-		fputs(", \"status\": ", stdout);
-		json_str(stdout, i.status);
-		fputs(", \"ready\": ", stdout);
-		json_str(stdout, i.ready);
-		printf(", \"restarts\": %d}\n", i.restarts);
-	} else {
-		char tb[32];
-		fmt_age(tb, sizeof tb, t);
-		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", tb, "pod", s->name, i.ready,
-		       i.status, i.restarts_text, i.phase);
-	}
-	s->printed = 1;
+	tl_row_print(stdout, &s->row, s->e, s->ns, s->name, now - s->t0, s->json, 0, force);
 }
 
 /* The engine reports a status change: print a row when a column moved. */
@@ -360,8 +262,7 @@ int cmd_simulate(int argc, char **argv)
 	s.t0 = podlife_simclock_now(sc);
 	s.now = s.t0;
 	if (!s.json)
-		printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", "TIME", "KIND", "NAME", "READY",
-		       "STATUS", "RESTARTS", "PHASE");
+		tl_header(stdout);
 	rc = podlife_engine_add_pod(s.e, pod);
 	if (rc) {
 		print_error("add pod", NULL, rc);
@@ -383,7 +284,7 @@ int cmd_simulate(int argc, char **argv)
 	if (rc == PODLIFE_OK) {
 		if (s.json) {
 			char tb[32];
-			fmt_t(tb, sizeof tb, s.now - s.t0);
+			tl_fmt_t(tb, sizeof tb, s.now - s.t0);
 			printf("{\"t\": %s, \"final\": %s}\n", tb, final);
 		} else {
 			char *ex = NULL;
