@@ -376,15 +376,23 @@ static int host_tcp(void *ud, const podlife_probe_request *req, uint64_t token,
 	return PODLIFE_PENDING;
 }
 
+/* An env whose tcpSocket probes go to the host slot h (pending by default). */
+static int host_env(env *x, host_pb *h, podlife_probe_backend *pb)
+{
+	memset(h, 0, sizeof *h);
+	podlife_probe_backend init = PODLIFE_PROBE_BACKEND_INIT;
+	*pb = init;
+	pb->ud = h;
+	pb->tcp_socket = host_tcp;
+	return env_init_with(x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, pb);
+}
+
 static void test_host_slot_pending_and_late(void)
 {
 	host_pb h;
-	memset(&h, 0, sizeof h);
-	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
-	pb.ud = &h;
-	pb.tcp_socket = host_tcp;
+	podlife_probe_backend pb;
 	env x;
-	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(host_env(&x, &h, &pb) == 0);
 	REQUIRE(add_app(&x, "Always", NULL,
 	                "    readinessProbe:\n      tcpSocket: {port: http}\n"
 	                "      periodSeconds: 10\n      timeoutSeconds: 2\n      failureThreshold: 1\n") == 0);
@@ -430,12 +438,9 @@ static void test_host_slot_pending_and_late(void)
 static void test_trigger_waits_for_run_in_flight(void)
 {
 	host_pb h;
-	memset(&h, 0, sizeof h);
-	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
-	pb.ud = &h;
-	pb.tcp_socket = host_tcp;
+	podlife_probe_backend pb;
 	env x;
-	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(host_env(&x, &h, &pb) == 0);
 	REQUIRE(add_app(&x, "Always", "exit:1@12s,run",
 	                "    readinessProbe:\n      tcpSocket: {port: 8080}\n"
 	                "      periodSeconds: 10\n      timeoutSeconds: 5\n") == 0);
@@ -465,12 +470,9 @@ static void test_trigger_waits_for_run_in_flight(void)
 static void test_unchanged_answer_no_rerun(void)
 {
 	host_pb h;
-	memset(&h, 0, sizeof h);
-	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
-	pb.ud = &h;
-	pb.tcp_socket = host_tcp;
+	podlife_probe_backend pb;
 	env x;
-	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(host_env(&x, &h, &pb) == 0);
 	REQUIRE(add_app(&x, "Always", NULL,
 	                "    readinessProbe:\n      tcpSocket: {port: 8080}\n      periodSeconds: 10\n") == 0);
 	env_run(&x, 0);
@@ -493,13 +495,10 @@ static void test_unchanged_answer_no_rerun(void)
 static void test_unknown_port_is_error(void)
 {
 	host_pb h;
-	memset(&h, 0, sizeof h);
-	h.answer = 1;
-	podlife_probe_backend pb = PODLIFE_PROBE_BACKEND_INIT;
-	pb.ud = &h;
-	pb.tcp_socket = host_tcp;
+	podlife_probe_backend pb;
 	env x;
-	REQUIRE(env_init_with(&x, NULL, PODLIFE_PSS_NONE, 0, 1000, true, &pb) == 0);
+	REQUIRE(host_env(&x, &h, &pb) == 0);
+	h.answer = 1;
 	REQUIRE(add_app(&x, "Always", NULL,
 	                "    readinessProbe:\n      tcpSocket: {port: metrics}\n"
 	                "      periodSeconds: 10\n") == 0);
@@ -539,25 +538,34 @@ static int spy_exec(void *ud, const char *id, const char *const *argv, size_t ar
 	return s->inner->exec_sync(ud, id, argv, argc, timeout_s, token, r);
 }
 
+/* An env whose engine runs on the fake behind the exec_sync spy, with the
+ * built-in probe handlers. */
+static int spy_env(env *x, exec_spy *spy)
+{
+	if (env_init(x))
+		return -1;
+	memset(spy, 0, sizeof *spy);
+	g_spy = spy;
+	spy->inner = podlife_fake_backend(x->f);
+	spy->be = *spy->inner;
+	spy->be.exec_sync = spy_exec;
+	podlife_engine_free(x->e);
+	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
+	cfg.backend = &spy->be;
+	cfg.clock = podlife_simclock_clock(x->sc);
+	cfg.on_event = env_on_event;
+	cfg.event_ud = x;
+	if (podlife_engine_new(&cfg, &x->e))
+		return -1;
+	podlife_fake_attach(x->f, x->e);
+	return 0;
+}
+
 static void test_exec_probe_exec_sync(void)
 {
 	env x;
-	REQUIRE(env_init(&x) == 0);
 	exec_spy spy;
-	memset(&spy, 0, sizeof spy);
-	g_spy = &spy;
-	spy.inner = podlife_fake_backend(x.f);
-	spy.be = *spy.inner;
-	spy.be.exec_sync = spy_exec;
-	/* an engine on the spy backend with the built-in handlers */
-	podlife_engine_free(x.e);
-	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
-	cfg.backend = &spy.be;
-	cfg.clock = podlife_simclock_clock(x.sc);
-	cfg.on_event = env_on_event;
-	cfg.event_ud = &x;
-	REQUIRE(podlife_engine_new(&cfg, &x.e) == 0);
-	podlife_fake_attach(x.f, x.e);
+	REQUIRE(spy_env(&x, &spy) == 0);
 	podlife_fake_hook_result(x.f, 1, 200);
 	REQUIRE(add_app(&x, "Always", NULL,
 	                "    readinessProbe:\n      exec:\n        command: [sh, -c, "
@@ -593,22 +601,9 @@ static void test_exec_probe_exec_sync(void)
 static void test_exec_hook_exit_code_pending(void)
 {
 	env x;
-	REQUIRE(env_init(&x) == 0);
 	exec_spy spy;
-	memset(&spy, 0, sizeof spy);
-	g_spy = &spy;
-	spy.inner = podlife_fake_backend(x.f);
-	spy.be = *spy.inner;
-	spy.be.exec_sync = spy_exec;
+	REQUIRE(spy_env(&x, &spy) == 0);
 	spy.rc = PODLIFE_PENDING;
-	podlife_engine_free(x.e);
-	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
-	cfg.backend = &spy.be;
-	cfg.clock = podlife_simclock_clock(x.sc);
-	cfg.on_event = env_on_event;
-	cfg.event_ud = &x;
-	REQUIRE(podlife_engine_new(&cfg, &x.e) == 0);
-	podlife_fake_attach(x.f, x.e);
 	REQUIRE(add_app(&x, "Always", NULL,
 	                "    lifecycle:\n      postStart:\n        exec: {command: [warm-up]}\n") == 0);
 	env_run(&x, 0);
