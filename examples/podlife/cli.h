@@ -18,6 +18,13 @@ int cmd_describe(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 
+/* The state directory of run and serve: `given`, else /run/podlife as
+ * root, else $XDG_RUNTIME_DIR/podlife, else /tmp/podlife-<uid>; -1 with
+ * errno ENAMETOOLONG when it does not fit. */
+int cli_state_dir(const char *given, char *buf, size_t len);
+/* snprintf for paths: -1 with errno ENAMETOOLONG when cut. */
+int cli_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Reads a file, or standard input for "-"; malloc'ed, NULL on error (printed). */
 char *cli_read_input(const char *path, size_t *len);
 

@@ -36,46 +36,7 @@
 
 #include "cli.h"
 
-int cli_state_dir(const char *given, char *buf, size_t len);
 
-/* snprintf for paths; a path that does not fit is cut and reported as
- * ENAMETOOLONG by the return value (-1). */
-static int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/* The state directory: --state-dir, else /run/podlife as root, else
- * $XDG_RUNTIME_DIR/podlife, else /tmp/podlife-<uid>. */
-int cli_state_dir(const char *given, char *buf, size_t len)
-{
-	int n;
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (given && *given)
-		n = snprintf(buf, len, "%s", given);
-	else if (geteuid() == 0)
-		n = snprintf(buf, len, "/run/podlife");
-	else if (xdg && *xdg == '/')
-		n = snprintf(buf, len, "%s/podlife", xdg);
-	else
-		n = snprintf(buf, len, "/tmp/podlife-%ld", (long)geteuid());
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (size_t l = strlen(buf); l > 1 && buf[l - 1] == '/'; l--)
-		buf[l - 1] = 0;
-	return 0;
-}
 
 /* ---- growing text and Go's text/tabwriter ---------------------------------------- */
 
@@ -283,7 +244,7 @@ static int64_t wall_now_ms(void)
 static long serve_pid(const copts *o)
 {
 	char path[PATH_MAX];
-	pathf(path, sizeof path, "%s/serve.pid", o->state);
+	cli_pathf(path, sizeof path, "%s/serve.pid", o->state);
 	FILE *f = fopen(path, "r");
 	long pid = 0;
 	if (!f)
@@ -306,7 +267,7 @@ static json_t *load_pods(const copts *o, bool need_serve)
 		return NULL;
 	}
 	char path[PATH_MAX];
-	pathf(path, sizeof path, "%s/pods.json", o->state);
+	cli_pathf(path, sizeof path, "%s/pods.json", o->state);
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
 	if (!root && need_serve)
@@ -1125,7 +1086,7 @@ static bool find_instance(const copts *o, const char *log_path, char *dir, size_
                           int64_t *created)
 {
 	char cdir[PATH_MAX];
-	pathf(cdir, sizeof cdir, "%s/containers", o->state);
+	cli_pathf(cdir, sizeof cdir, "%s/containers", o->state);
 	DIR *d = opendir(cdir);
 	if (!d)
 		return false;
@@ -1136,7 +1097,7 @@ static bool find_instance(const copts *o, const char *log_path, char *dir, size_
 		if (de->d_name[0] == '.')
 			continue;
 		char path[PATH_MAX];
-		pathf(path, sizeof path, "%s/%s/meta.json", cdir, de->d_name);
+		cli_pathf(path, sizeof path, "%s/%s/meta.json", cdir, de->d_name);
 		json_t *m = json_load_file(path, 0, NULL);
 		if (!m)
 			continue;
@@ -1148,7 +1109,7 @@ static bool find_instance(const copts *o, const char *log_path, char *dir, size_
 		if (same && (!found || c > *created)) {
 			found = true;
 			*created = c;
-			pathf(dir, len, "%s/%s", cdir, de->d_name);
+			cli_pathf(dir, len, "%s/%s", cdir, de->d_name);
 		}
 		json_decref(m);
 	}
@@ -1243,7 +1204,7 @@ int cmd_logs(int argc, char **argv)
 		goto usage;
 
 	char poddir[PATH_MAX];
-	pathf(poddir, sizeof poddir, "%s/logs/%s_%s", o.state, o.ns, name);
+	cli_pathf(poddir, sizeof poddir, "%s/logs/%s_%s", o.state, o.ns, name);
 	root = load_pods(&o, false);
 	json_t *e = root ? find_entry(root, o.ns, name) : NULL;
 	struct stat st;
@@ -1313,7 +1274,7 @@ int cmd_logs(int argc, char **argv)
 	}
 
 	char cdir[PATH_MAX];
-	pathf(cdir, sizeof cdir, "%s/%s", poddir, container);
+	cli_pathf(cdir, sizeof cdir, "%s/%s", poddir, container);
 	size_t na = 0;
 	att = log_attempts(cdir, &na);
 	if (na == 0) {
@@ -1341,7 +1302,7 @@ int cmd_logs(int argc, char **argv)
 	}
 	unsigned attempt = att[previous ? na - 2 : na - 1];
 	char path[PATH_MAX + 32];
-	pathf(path, sizeof path, "%s/%u.log", cdir, attempt);
+	cli_pathf(path, sizeof path, "%s/%u.log", cdir, attempt);
 	char idir[PATH_MAX];
 	int64_t created = -1;
 	bool have_instance = find_instance(&o, path, idir, sizeof idir, &created);
@@ -1380,7 +1341,7 @@ int cmd_logs(int argc, char **argv)
 			break;
 		/* at the end: stop once the container ended and the rest is read */
 		char exitp[PATH_MAX + 8];
-		pathf(exitp, sizeof exitp, "%s/exit", idir);
+		cli_pathf(exitp, sizeof exitp, "%s/exit", idir);
 		if (have_instance && (access(exitp, F_OK) == 0 || access(idir, F_OK) != 0)) {
 			/* ended (exit written), or already removed with its pod */
 			r = read(fd, buf + len, cap - len);
@@ -1421,7 +1382,7 @@ static int control(const copts *o, const char *line, char *reply, size_t len)
 	struct sockaddr_un sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", o->state);
+	cli_pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", o->state);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;

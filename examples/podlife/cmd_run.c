@@ -222,18 +222,6 @@ static void add_secrets(runctx *c, const char *data, size_t len)
 
 /* ---- the command -------------------------------------------------------------------- */
 
-static const char *default_state_dir(char *buf, size_t len)
-{
-	if (geteuid() == 0)
-		return "/run/podlife";
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (xdg && *xdg && access(xdg, W_OK) == 0)
-		snprintf(buf, len, "%s/podlife", xdg);
-	else
-		snprintf(buf, len, "/tmp/podlife-%ld", (long)geteuid());
-	return buf;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *output = NULL, *runtime = NULL, *state_dir = NULL;
@@ -360,8 +348,12 @@ int cmd_run(int argc, char **argv)
 	c.sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	char sdbuf[4096];
-	if (!state_dir)
-		state_dir = default_state_dir(sdbuf, sizeof sdbuf);
+	if (cli_state_dir(state_dir, sdbuf, sizeof sdbuf) != 0) {
+		fprintf(stderr, "podlife run: --state-dir: %s\n", strerror(errno));
+		rc = 2;
+		goto out;
+	}
+	state_dir = sdbuf;
 	rt_options ro;
 	memset(&ro, 0, sizeof ro);
 	ro.kind = kind;

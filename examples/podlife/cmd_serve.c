@@ -53,7 +53,6 @@
 #include "cli.h"
 
 /* cmd_client.c: the default state directory, shared with the clients. */
-int cli_state_dir(const char *given, char *buf, size_t len);
 
 #ifdef PODLIFE_CLI_NO_RUNTIME
 
@@ -130,21 +129,6 @@ static volatile sig_atomic_t serve_sig_fd = -1;
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-/* snprintf for paths; a path that does not fit is cut and reported as
- * ENAMETOOLONG by the return value (-1). */
-static int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
 
 static int64_t wall_ms(void)
 {
@@ -206,8 +190,8 @@ static void fmt_age(char *buf, size_t n, int64_t ms)
 static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
-	pathf(path, sizeof path, "%s/%s", dir, name);
-	pathf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+	cli_pathf(path, sizeof path, "%s/%s", dir, name);
+	cli_pathf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -609,7 +593,7 @@ static podlife_pod_list *parse_manifest(serve *s, const char *name, const char *
                                         uint64_t hash)
 {
 	char path[PATH_MAX];
-	pathf(path, sizeof path, "%s/%s", s->dir, name);
+	cli_pathf(path, sizeof path, "%s/%s", s->dir, name);
 	uint64_t key = fnv1a(name, strlen(name), hash);
 	podlife_parse_options po = PODLIFE_PARSE_OPTIONS_INIT;
 	po.flags = PODLIFE_PARSE_NO_TEMPLATES;
@@ -724,7 +708,7 @@ static void scan(serve *s)
 			if (err == ENOENT)
 				continue;
 			char path[PATH_MAX];
-			pathf(path, sizeof path, "%s/%s", s->dir, names[i]);
+			cli_pathf(path, sizeof path, "%s/%s", s->dir, names[i]);
 			uint64_t key = fnv1a(names[i], strlen(names[i]), (uint64_t)err);
 			if (!reported(s, key))
 				fprintf(stderr, "podlife serve: %s: %s\n", path,
@@ -898,7 +882,7 @@ static void reconcile(serve *s)
 static void restore(serve *s)
 {
 	char path[PATH_MAX];
-	pathf(path, sizeof path, "%s/snapshot.json", s->state);
+	cli_pathf(path, sizeof path, "%s/snapshot.json", s->state);
 	size_t len = 0;
 	int err = 0;
 	char *snap = read_file(AT_FDCWD, path, (size_t)1 << 30, &len, &err);
@@ -926,7 +910,7 @@ static void restore(serve *s)
 	}
 	json_decref(root);
 
-	pathf(path, sizeof path, "%s/serve.json", s->state);
+	cli_pathf(path, sizeof path, "%s/serve.json", s->state);
 	root = json_load_file(path, 0, NULL);
 	json_array_foreach(json_object_get(root, "pods"), i, v) {
 		const char *ns = json_string_value(json_object_get(v, "namespace"));
@@ -1050,7 +1034,7 @@ static int control_listen(serve *s)
 	struct sockaddr_un sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	int n = pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", s->state);
+	int n = cli_pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", s->state);
 	if (n < 0 || (size_t)n >= sizeof sa.sun_path) {
 		fprintf(stderr, "podlife serve: %s/serve.sock: path too long for a socket\n", s->state);
 		return -1;
@@ -1150,7 +1134,7 @@ static int usage(void)
 static long serve_running(const char *state)
 {
 	char path[PATH_MAX];
-	pathf(path, sizeof path, "%s/serve.pid", state);
+	cli_pathf(path, sizeof path, "%s/serve.pid", state);
 	FILE *f = fopen(path, "r");
 	long pid = 0;
 	if (!f)
@@ -1424,12 +1408,12 @@ int cmd_serve(int argc, char **argv)
 	save_status(s);
 	if (s->sock_fd >= 0) {
 		char path[PATH_MAX];
-		pathf(path, sizeof path, "%s/serve.sock", state);
+		cli_pathf(path, sizeof path, "%s/serve.sock", state);
 		unlink(path);
 		close(s->sock_fd);
 	}
 	char pidpath[PATH_MAX];
-	pathf(pidpath, sizeof pidpath, "%s/serve.pid", state);
+	cli_pathf(pidpath, sizeof pidpath, "%s/serve.pid", state);
 	unlink(pidpath);
 	if (s->ino_fd >= 0)
 		close(s->ino_fd);

@@ -3,9 +3,12 @@
  * inspects image references, and simulates pods on the fake backend.  It
  * uses only libpodlife's public API.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <podlife.h>
 
@@ -83,6 +86,44 @@ char *cli_read_input(const char *path, size_t *len)
 	if (buf)
 		*len = n;
 	return buf;
+}
+
+/* The state directory: --state-dir, else /run/podlife as root, else
+ * $XDG_RUNTIME_DIR/podlife, else /tmp/podlife-<uid>. */
+int cli_state_dir(const char *given, char *buf, size_t len)
+{
+	int n;
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (given && *given)
+		n = snprintf(buf, len, "%s", given);
+	else if (geteuid() == 0)
+		n = snprintf(buf, len, "/run/podlife");
+	else if (xdg && *xdg == '/')
+		n = snprintf(buf, len, "%s/podlife", xdg);
+	else
+		n = snprintf(buf, len, "/tmp/podlife-%ld", (long)geteuid());
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (size_t l = strlen(buf); l > 1 && buf[l - 1] == '/'; l--)
+		buf[l - 1] = 0;
+	return 0;
+}
+
+/* snprintf for paths; a path that does not fit is cut and reported as
+ * ENAMETOOLONG by the return value (-1). */
+int cli_pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
