@@ -25,20 +25,9 @@ RUNTIMES=("$@")
 NODE=oci-node
 POD=oci-served-$NODE
 
-pass=0
-failed=0
-ok() { echo "PASS: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-fail() {
-	echo "runtime-oci-serve: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+SUITE=runtime-oci-serve
+# shellcheck source=tests/runtime/checks.sh
+. tests/runtime/checks.sh
 
 [ "$(id -u)" = 0 ] || fail "needs root"
 [ -x "$PL" ] || fail "$PL is not built"

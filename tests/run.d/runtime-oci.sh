@@ -24,20 +24,9 @@ PY=/usr/bin/python3
 RUNTIMES=("$@")
 [ ${#RUNTIMES[@]} -gt 0 ] || RUNTIMES=(runc crun)
 
-pass=0
-failed=0
-ok() { echo "PASS: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
-fail() {
-	echo "runtime-oci: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
+SUITE=runtime-oci
+# shellcheck source=tests/runtime/checks.sh
+. tests/runtime/checks.sh
 
 [ "$(id -u)" = 0 ] || fail "needs root"
 [ -x "$PL" ] || fail "$PL is not built"
