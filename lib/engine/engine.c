@@ -222,7 +222,6 @@ static void eng_unlink(podlife_engine *e, pl_pod *p)
 {
 	ht_remove(e, p);
 	pl_heap_disarm(&e->heap, &p->wake);
-	pl_probes_destroy(e, p); /* their timers leave the heap with the pod */
 	e->pods[p->slot] = NULL;
 	e->free_slots[e->n_free++] = p->slot;
 	e->count--;

@@ -154,7 +154,8 @@ enum { /* pl_pod.flags */
 	PL_PF_DELETED = 1u << 4,     /* deletion requested */
 	PL_PF_QUEUED = 1u << 5,      /* in the engine's sync queue */
 	PL_PF_RESTART_SB = 1u << 6,  /* kill everything and recreate the sandbox */
-	PL_PF_ADOPT = 1u << 7        /* restored: containers not adopted yet (with UNKNOWN) */
+	PL_PF_ADOPT = 1u << 7,       /* restored: containers not adopted yet (with UNKNOWN) */
+	PL_PF_PROBING = 1u << 8      /* the probe workers started (probes.c) */
 };
 
 typedef struct pl_pod {
@@ -363,10 +364,23 @@ void pl_probes_status(const pl_pod *p, pl_ctr *c);
  * (setTerminationGracePeriod); false when not. */
 bool pl_probes_kill(const podlife_engine *e, const pl_pod *p, const pl_ctr *c, char *msg,
                     size_t len, int64_t *grace_s);
+/* explain.c: a time as "12s" or "1.500s". */
+void pl_explain_secs(pl_buf *b, pl_ms ms);
 /* The probes' state for podlife_engine_explain. */
 void pl_probes_explain(const pl_pod *p, const pl_ctr *c, pl_buf *b);
 /* A sidecar's startup probe has not succeeded yet (gates the next init container). */
 bool pl_probes_startup_pending(const pl_pod *p, const pl_ctr *c);
+/* The identity part of a probe request (pod, container, sandbox, netns);
+ * the hook's httpGet requests use it too (kind PODLIFE_PROBE_LIFECYCLE_HOOK). */
+void pl_probe_request_init(podlife_probe_request *r, const pl_pod *p, const pl_ctr *c,
+                           podlife_probe_kind kind, podlife_probe_handler handler);
+/* formatURL (pkg/probe/http NewRequestForHTTPGetAction, probes and hooks):
+ * appends scheme://host:port and the path with its query ("/" put in front
+ * of a path starting with neither "/" nor "?"); returns the path's offset. */
+size_t pl_http_url(pl_buf *b, const pl_http_get *g, const char *host, int port);
+/* The httpHeaders with a name, as two arrays (owned, pl_free; NULL when none). */
+int pl_http_headers(const pl_alloc *a, const pl_http_get *g, const char ***names,
+                    const char ***values, size_t *n);
 /* Completions: the network client, exec_sync (token with PL_NET_TAG_PROBE). */
 void pl_probe_net_done(podlife_engine *e, uint64_t tag, const pl_net_result *r);
 int pl_probe_exec_done(podlife_engine *e, uint64_t token, int rc, const podlife_result *r);

@@ -36,7 +36,7 @@ int podlife_engine_status_json(podlife_engine *e, const char *ns, const char *na
 	return PODLIFE_OK;
 }
 
-static void secs(pl_buf *b, pl_ms ms)
+void pl_explain_secs(pl_buf *b, pl_ms ms)
 {
 	if (ms % 1000)
 		pl_buf_printf(b, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
@@ -87,23 +87,23 @@ static void explain_ctr(podlife_engine *e, pl_pod *p, pl_ctr *c, pl_buf *b)
 		pl_buf_puts(b, "  preStop hook running; its time counts against the grace period\n");
 	if (c->flags & PL_CF_KILLING) {
 		pl_buf_printf(b, "  being stopped: grace %llds from ", (long long)c->kill_grace_s);
-		secs(b, c->kill_start);
+		pl_explain_secs(b, c->kill_start);
 		pl_buf_puts(b, (c->flags & PL_CF_STOP_SENT) ? ", stop signal sent\n"
 		                                            : ", stop signal not sent yet\n");
 	}
 	if (c->crash.delay) {
 		pl_buf_printf(b, "  crash-loop back-off: step %d, delay ",
 		              backoff_step(c->crash.delay, e->crash_initial, e->crash_max));
-		secs(b, c->crash.delay);
+		pl_explain_secs(b, c->crash.delay);
 		pl_buf_printf(b, " (initial %llds, max %llds, reset after 600s of running)\n",
 		              (long long)(e->crash_initial / 1000), (long long)(e->crash_max / 1000));
 		if (st->state.kind == PL_CSTATE_WAITING && st->state.reason &&
 		    strcmp(st->state.reason, "CrashLoopBackOff") == 0) {
 			pl_ms at = c->finished_at + c->crash.delay;
 			pl_buf_puts(b, "  next restart at t=");
-			secs(b, at);
+			pl_explain_secs(b, at);
 			pl_buf_puts(b, " (in ");
-			secs(b, at > now ? at - now : 0);
+			pl_explain_secs(b, at > now ? at - now : 0);
 			pl_buf_puts(b, ", measured from the last exit)\n");
 		}
 	}
@@ -112,11 +112,11 @@ static void explain_ctr(podlife_engine *e, pl_pod *p, pl_ctr *c, pl_buf *b)
 		pl_ms at = ib->b.last_update + ib->b.delay;
 		pl_buf_printf(b, "  image pull back-off: step %d, delay ",
 		              backoff_step(ib->b.delay, e->img_initial, e->img_max));
-		secs(b, ib->b.delay);
+		pl_explain_secs(b, ib->b.delay);
 		pl_buf_puts(b, ", next pull at t=");
-		secs(b, at);
+		pl_explain_secs(b, at);
 		pl_buf_puts(b, " (in ");
-		secs(b, at > now ? at - now : 0);
+		pl_explain_secs(b, at > now ? at - now : 0);
 		pl_buf_puts(b, ")\n");
 	}
 	if (c->rt == PL_RT_EXITED && c->kind != PL_CKIND_SIDECAR && !(c->flags & PL_CF_KILLING) &&
@@ -181,13 +181,13 @@ int podlife_engine_explain(podlife_engine *e, const char *ns, const char *name,
 		if (PL_HAS(s, active_deadline_seconds) && p->st.start_time != PL_NEVER &&
 		    p->state == PL_POD_ACTIVE) {
 			pl_buf_puts(&b, "  activeDeadlineSeconds ends at t=");
-			secs(&b, p->st.start_time + s->active_deadline_seconds * 1000);
+			pl_explain_secs(&b, p->st.start_time + s->active_deadline_seconds * 1000);
 			pl_buf_puts(&b, "\n");
 		}
 		pl_ms nd = p->wake.deadline;
 		if (nd != PL_NEVER) {
 			pl_buf_puts(&b, "  next engine action at t=");
-			secs(&b, nd);
+			pl_explain_secs(&b, nd);
 			pl_buf_puts(&b, "\n");
 		}
 	}

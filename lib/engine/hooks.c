@@ -165,30 +165,16 @@ static int http_start(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_http_get
 	pl_net *net = pl_eng_net(e);
 	if (!net)
 		return 0;
-	const char *scheme = g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http";
-	const char *path = g->path ? g->path : "";
 	pl_buf u;
 	pl_buf_init(&u, &e->a);
-	bool v6 = strchr(host, ':') != NULL;
-	pl_buf_printf(&u, "%s://%s%s%s:%d%s%s", scheme, v6 ? "[" : "", host, v6 ? "]" : "", port,
-	              path[0] == '/' ? "" : "/", path);
-	size_t nh = g->http_headers.n;
-	const char **names = nh ? pl_calloc(&e->a, nh, sizeof *names) : NULL;
-	const char **values = nh ? pl_calloc(&e->a, nh, sizeof *values) : NULL;
+	size_t at = pl_http_url(&u, g, host, port);
+	const char **names = NULL, **values = NULL;
+	size_t nh = 0;
 	int rc = PODLIFE_ENOMEM;
-	if (!u.oom && (!nh || (names && values))) {
-		size_t k = 0;
-		for (size_t i = 0; i < nh; i++) {
-			const pl_http_header *hh = PL_ITEM(g->http_headers, pl_http_header, i);
-			if (!hh->name || !*hh->name)
-				continue;
-			names[k] = hh->name;
-			values[k] = hh->value ? hh->value : "";
-			k++;
-		}
+	if (!u.oom && pl_http_headers(&e->a, g, &names, &values, &nh) == PODLIFE_OK) {
 		pl_net_http req = {0};
 		req.url = pl_buf_cstr(&u);
-		req.n_headers = k;
+		req.n_headers = nh;
 		req.header_names = names;
 		req.header_values = values;
 		req.user_agent = "kube-lifecycle/" PODLIFE_KUBERNETES_VERSION;
@@ -200,32 +186,22 @@ static int http_start(podlife_engine *e, pl_pod *p, pl_ctr *c, const pl_http_get
 			req.timeout_ms = left > 1 ? left : 1;
 		}
 		podlife_probe_request pr;
-		memset(&pr, 0, sizeof pr);
-		pr.version = PODLIFE_PROBE_REQUEST_VERSION;
-		pr.kind = PODLIFE_PROBE_LIFECYCLE_HOOK;
-		pr.handler = PODLIFE_PROBE_HTTP_GET;
-		pr.pod_namespace = p->ns;
-		pr.pod_name = p->name;
-		pr.pod_uid = p->uid;
-		pr.container = c->spec->name ? c->spec->name : "";
-		pr.container_id = c->rid ? c->rid : "";
-		pr.sandbox_id = p->sandbox_id ? p->sandbox_id : "";
-		pr.netns_path = p->netns ? p->netns : "";
+		pl_probe_request_init(&pr, p, c, PODLIFE_PROBE_LIFECYCLE_HOOK, PODLIFE_PROBE_HTTP_GET);
 		pr.timeout_ms = req.timeout_ms;
 		pr.host = host;
 		pr.port = port;
-		pr.scheme = scheme;
-		pr.path = path;
+		pr.scheme = g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http";
 		pr.url = req.url;
-		pr.n_headers = k;
+		pr.path = req.url + at;
+		pr.n_headers = nh;
 		pr.header_names = names;
 		pr.header_values = values;
 		pl_net_origin origin = {&e->pb, &pr};
 		rc = pl_net_http_get(net, &req, &origin,
 		                     pl_token(p, (unsigned int)(c - p->c), c->op_tok));
 	}
-	pl_free(&e->a, names);
-	pl_free(&e->a, values);
+	pl_free(&e->a, (void *)names);
+	pl_free(&e->a, (void *)values);
 	pl_buf_free(&u);
 	return rc == PODLIFE_OK ? PL_HOOK_WAIT : 0;
 }

@@ -60,20 +60,20 @@ static const pl_probe *probe_spec(const pl_ctr *c, unsigned int kind)
 	                                         : s->startup_probe;
 }
 
-static int64_t spec_or(const pl_probe *ps, int64_t v, int64_t dflt)
+/* A probe field, or its API default when unset. */
+static int64_t or_default(int64_t v, int64_t dflt)
 {
-	PL_UNUSED(ps);
 	return v > 0 ? v : dflt;
 }
 
 static pl_ms period_ms(const pl_probe *ps)
 {
-	return spec_or(ps, ps->period_seconds, 10) * 1000;
+	return or_default(ps->period_seconds, 10) * 1000;
 }
 
 static pl_ms timeout_ms(const pl_probe *ps)
 {
-	return spec_or(ps, ps->timeout_seconds, 1) * 1000;
+	return or_default(ps->timeout_seconds, 1) * 1000;
 }
 
 /* newWorker's initial values: readiness fails, liveness succeeds,
@@ -318,8 +318,8 @@ static void finish(podlife_engine *e, pl_pod *p, pl_prb *w, bool error, int outc
 		w->run = 1;
 	}
 	const pl_probe *ps = probe_spec(c, w->kind);
-	int64_t fth = ps ? spec_or(ps, ps->failure_threshold, 3) : 3;
-	int64_t sth = ps ? spec_or(ps, ps->success_threshold, 1) : 1;
+	int64_t fth = ps ? or_default(ps->failure_threshold, 3) : 3;
+	int64_t sth = ps ? or_default(ps->success_threshold, 1) : 1;
 	if ((r == PR_FAILURE && w->run < fth) || (r == PR_SUCCESS && w->run < sth)) {
 		schedule(e, p, w);
 		return;
@@ -331,6 +331,61 @@ static void finish(podlife_engine *e, pl_pod *p, pl_prb *w, bool error, int outc
 	}
 	schedule(e, p, w);
 	set_cached(e, p, w, r);
+}
+
+/* ---- requests (shared with the engine's httpGet hooks) ------------------------------ */
+
+void pl_probe_request_init(podlife_probe_request *r, const pl_pod *p, const pl_ctr *c,
+                           podlife_probe_kind kind, podlife_probe_handler handler)
+{
+	memset(r, 0, sizeof *r);
+	r->version = PODLIFE_PROBE_REQUEST_VERSION;
+	r->kind = kind;
+	r->handler = handler;
+	r->pod_namespace = p->ns;
+	r->pod_name = p->name;
+	r->pod_uid = p->uid;
+	r->container = c->spec->name ? c->spec->name : "";
+	r->container_id = c->rid ? c->rid : "";
+	r->sandbox_id = p->sandbox_id ? p->sandbox_id : "";
+	r->netns_path = p->netns ? p->netns : "";
+}
+
+size_t pl_http_url(pl_buf *b, const pl_http_get *g, const char *host, int port)
+{
+	const char *path = g->path ? g->path : "";
+	bool v6 = strchr(host, ':') != NULL;
+	pl_buf_printf(b, "%s://%s%s%s:%d", g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http",
+	              v6 ? "[" : "", host, v6 ? "]" : "", port);
+	size_t at = b->len;
+	if (path[0] && path[0] != '/' && path[0] != '?')
+		pl_buf_putc(b, '/');
+	pl_buf_puts(b, path);
+	return at;
+}
+
+int pl_http_headers(const pl_alloc *a, const pl_http_get *g, const char ***names,
+                    const char ***values, size_t *n)
+{
+	size_t cap = g->http_headers.n;
+	*names = cap ? pl_calloc(a, cap, sizeof **names) : NULL;
+	*values = cap ? pl_calloc(a, cap, sizeof **values) : NULL;
+	*n = 0;
+	if (cap && (!*names || !*values)) {
+		pl_free(a, (void *)*names);
+		pl_free(a, (void *)*values);
+		*names = *values = NULL;
+		return PODLIFE_ENOMEM;
+	}
+	for (size_t i = 0; i < cap; i++) {
+		const pl_http_header *hh = PL_ITEM(g->http_headers, pl_http_header, i);
+		if (!hh->name || !*hh->name)
+			continue;
+		(*names)[*n] = hh->name;
+		(*values)[*n] = hh->value ? hh->value : "";
+		(*n)++;
+	}
+	return PODLIFE_OK;
 }
 
 /* ---- running a probe ------------------------------------------------------------ */
@@ -377,14 +432,11 @@ static void timeout_output(const pl_pod *p, const pl_prb *w, char *out, size_t l
 	pl_buf_init(&b, pl_alloc_default());
 	if (ps && ps->http_get) {
 		const pl_http_get *g = ps->http_get;
-		const char *host = g->host && *g->host ? g->host : pod_ip(p);
-		const char *path = g->path ? g->path : "";
-		bool v6 = strchr(host, ':') != NULL;
-		pl_buf_printf(&b, "Get \"%s://%s%s%s:%d%s%s\": context deadline exceeded "
-		              "(Client.Timeout exceeded while awaiting headers)",
-		              g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http",
-		              v6 ? "[" : "", host, v6 ? "]" : "", resolve_port(c->spec, &g->port, err, sizeof err),
-		              path[0] == '/' || path[0] == '?' || !path[0] ? "" : "/", path);
+		pl_buf_puts(&b, "Get \"");
+		pl_http_url(&b, g, g->host && *g->host ? g->host : pod_ip(p),
+		            resolve_port(c->spec, &g->port, err, sizeof err));
+		pl_buf_puts(&b, "\": context deadline exceeded (Client.Timeout exceeded while awaiting "
+		                "headers)");
 	} else if (ps && ps->tcp_socket) {
 		const pl_tcp_socket *t = ps->tcp_socket;
 		const char *host = t->host && *t->host ? t->host : pod_ip(p);
@@ -482,29 +534,20 @@ static void start_run(podlife_engine *e, pl_pod *p, pl_prb *w)
 	w->tok = pl_eng_seq(e);
 	uint64_t tok = run_token(p, w);
 	podlife_probe_request req;
-	memset(&req, 0, sizeof req);
-	req.version = PODLIFE_PROBE_REQUEST_VERSION;
-	req.kind = (podlife_probe_kind)w->kind;
-	req.pod_namespace = p->ns;
-	req.pod_name = p->name;
-	req.pod_uid = p->uid;
-	req.container = c->spec->name;
-	req.container_id = c->rid ? c->rid : "";
-	req.sandbox_id = p->sandbox_id ? p->sandbox_id : "";
-	req.netns_path = p->netns ? p->netns : "";
+	pl_probe_request_init(&req, p, c, (podlife_probe_kind)w->kind, PODLIFE_PROBE_EXEC);
 	req.timeout_ms = timeout_ms(ps);
 	w->run_end = e->now + req.timeout_ms;
 	char err[300];
 	err[0] = '\0';
 	podlife_probe_fn slot = NULL;
 	/* the request's strings, owned here until the slot returns */
-	char *url = NULL, *path_buf = NULL;
+	pl_buf url;
+	pl_buf_init(&url, &e->a);
 	char **argv = NULL;
 	size_t argc = 0;
-	const char *names[64], *values[64];
+	const char **names = NULL, **values = NULL;
 
 	if (ps->exec) {
-		req.handler = PODLIFE_PROBE_EXEC;
 		slot = e->pb.exec;
 		argc = ps->exec->command.n;
 		argv = pl_calloc(&e->a, argc + 1, sizeof *argv);
@@ -524,32 +567,13 @@ static void start_run(podlife_engine *e, pl_pod *p, pl_prb *w)
 		req.scheme = g->scheme && strcmp(g->scheme, "HTTPS") == 0 ? "https" : "http";
 		req.host = g->host && *g->host ? g->host : pod_ip(p);
 		req.port = resolve_port(c->spec, &g->port, err, sizeof err);
-		/* formatURL: the path keeps its query; a leading "/" is added */
-		const char *path = g->path ? g->path : "";
-		pl_buf u;
-		pl_buf_init(&u, &e->a);
-		pl_buf_puts(&u, path[0] == '/' || path[0] == '?' || !path[0] ? "" : "/");
-		pl_buf_puts(&u, path);
-		path_buf = pl_buf_take(&u);
-		req.path = path_buf ? path_buf : "";
-		bool v6 = strchr(req.host, ':') != NULL;
-		pl_buf_init(&u, &e->a);
-		pl_buf_printf(&u, "%s://%s%s%s:%d%s", req.scheme, v6 ? "[" : "", req.host, v6 ? "]" : "",
-		              req.port, req.path);
-		url = pl_buf_take(&u);
-		req.url = url ? url : "";
-		size_t nh = 0;
-		for (size_t i = 0; i < g->http_headers.n && nh < PL_ARRAY_LEN(names); i++) {
-			const pl_http_header *hh = PL_ITEM(g->http_headers, pl_http_header, i);
-			names[nh] = hh->name ? hh->name : "";
-			values[nh] = hh->value ? hh->value : "";
-			nh++;
-		}
-		req.n_headers = nh;
+		size_t at = pl_http_url(&url, g, req.host, req.port);
+		req.url = url.oom ? "" : pl_buf_cstr(&url);
+		req.path = url.oom ? "" : req.url + at;
+		if (pl_http_headers(&e->a, g, &names, &values, &req.n_headers) || url.oom)
+			snprintf(err, sizeof err, "out of memory");
 		req.header_names = names;
 		req.header_values = values;
-		if (!url || !path_buf)
-			snprintf(err, sizeof err, "out of memory");
 	} else if (ps->tcp_socket) {
 		const pl_tcp_socket *t = ps->tcp_socket;
 		req.handler = PODLIFE_PROBE_TCP_SOCKET;
@@ -652,8 +676,9 @@ static void start_run(podlife_engine *e, pl_pod *p, pl_prb *w)
 	w->run_end += PL_NET_SLACK_MS; /* the client times the run itself */
 out:
 	pl_free(&e->a, res);
-	pl_free(&e->a, url);
-	pl_free(&e->a, path_buf);
+	pl_buf_free(&url);
+	pl_free(&e->a, (void *)names);
+	pl_free(&e->a, (void *)values);
 	for (size_t i = 0; argv && i < argc; i++)
 		pl_free(&e->a, argv[i]);
 	pl_free(&e->a, argv);
@@ -705,16 +730,34 @@ static bool pod_terminal(const pl_pod *p)
 	       p->st.phase == PL_PHASE_SUCCEEDED || p->st.phase == PL_PHASE_FAILED;
 }
 
+/*
+ * Stops a worker whose pod is done (Succeeded or Failed: all workers) or
+ * terminating (StopLivenessAndStartup: liveness and startup, their result
+ * Success; readiness goes on).  True when it stopped.
+ */
+static bool worker_ends(podlife_engine *e, pl_pod *p, pl_prb *w)
+{
+	if (pod_terminal(p)) {
+		stop_worker(e, p, w);
+		return true;
+	}
+	if (p->state == PL_POD_TERMINATING && w->kind != PODLIFE_PROBE_READINESS) {
+		if (w->inst == p->c[w->cidx].inst)
+			w->cached = PR_SUCCESS;
+		stop_worker(e, p, w);
+		return true;
+	}
+	return false;
+}
+
 /* doProbe, in its order; leaves a run in flight or done. */
 static void do_probe(podlife_engine *e, pl_pod *p, pl_prb *w)
 {
 	pl_ms now = e->now;
 	w->run_start = now;
 	pl_ctr *c = &p->c[w->cidx];
-	if (pod_terminal(p)) {
-		stop_worker(e, p, w);
+	if (worker_ends(e, p, w))
 		return;
-	}
 	if (!(c->flags & PL_CF_EVER) || !c->inst)
 		return; /* no container yet: wait for more information */
 	if (w->inst != c->inst) {
@@ -731,12 +774,6 @@ static void do_probe(podlife_engine *e, pl_pod *p, pl_prb *w)
 	}
 	if (!(c->flags & PL_CF_STARTED))
 		return; /* postStart still running: not reported running yet */
-	if (p->state == PL_POD_TERMINATING && w->kind != PODLIFE_PROBE_READINESS) {
-		/* liveness and startup stop once the pod terminates */
-		set_cached(e, p, w, PR_SUCCESS);
-		stop_worker(e, p, w);
-		return;
-	}
 	const pl_probe *ps = probe_spec(c, w->kind);
 	if (!ps)
 		return;
@@ -781,10 +818,11 @@ void pl_probe_timer(podlife_engine *e, pl_pod *p, uint16_t sub)
 
 void pl_probes_start(podlife_engine *e, pl_pod *p)
 {
+	if (p->flags & PL_PF_PROBING)
+		return;
+	p->flags |= PL_PF_PROBING;
 	for (size_t i = 0; i < p->n_prb; i++) {
 		pl_prb *w = &p->prb[i];
-		if (w->started)
-			continue;
 		w->started = 1;
 		w->origin = e->now;
 		w->t.owner = p->slot;
@@ -797,20 +835,9 @@ void pl_probes_sync(podlife_engine *e, pl_pod *p)
 {
 	for (size_t i = 0; i < p->n_prb; i++) {
 		pl_prb *w = &p->prb[i];
-		if (!w->started || w->stopped)
+		if (!w->started || w->stopped || worker_ends(e, p, w))
 			continue;
 		pl_ctr *c = &p->c[w->cidx];
-		if (pod_terminal(p)) {
-			stop_worker(e, p, w);
-			continue;
-		}
-		if (p->state == PL_POD_TERMINATING && w->kind != PODLIFE_PROBE_READINESS) {
-			/* StopLivenessAndStartup */
-			if (w->inst == c->inst)
-				w->cached = PR_SUCCESS;
-			stop_worker(e, p, w);
-			continue;
-		}
 		/* UpdatePodStatus: a started container that is not ready gets
 		 * its readiness probe run now, and the ticker restarts */
 		if (w->kind == PODLIFE_PROBE_READINESS && !w->on_hold && c->rt == PL_RT_RUNNING &&
@@ -831,14 +858,6 @@ void pl_probes_sync(podlife_engine *e, pl_pod *p)
 }
 
 /* ---- explain ------------------------------------------------------------------------ */
-
-static void put_secs(pl_buf *b, pl_ms ms)
-{
-	if (ms % 1000)
-		pl_buf_printf(b, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
-	else
-		pl_buf_printf(b, "%llds", (long long)(ms / 1000));
-}
 
 void pl_probes_explain(const pl_pod *p, const pl_ctr *c, pl_buf *b)
 {
@@ -863,15 +882,15 @@ void pl_probes_explain(const pl_pod *p, const pl_ctr *c, pl_buf *b)
 		else if (w->pending)
 			pl_buf_puts(b, ", a run is in flight");
 		if (w->run > 0 && w->inst == c->inst) {
-			int64_t need = w->last == PR_SUCCESS ? spec_or(ps, ps->success_threshold, 1)
-			                                     : spec_or(ps, ps->failure_threshold, 3);
+			int64_t need = w->last == PR_SUCCESS ? or_default(ps->success_threshold, 1)
+			                                     : or_default(ps->failure_threshold, 3);
 			pl_buf_printf(b, "; last %d result%s %s (%lld in a row turn it)", (int)w->run,
 			              w->run == 1 ? "" : "s", w->last == PR_SUCCESS ? "succeeded" : "failed",
 			              (long long)need);
 		}
 		if (!w->stopped && w->t.deadline != PL_NEVER) {
 			pl_buf_puts(b, "; next at t=");
-			put_secs(b, w->t.deadline);
+			pl_explain_secs(b, w->t.deadline);
 		}
 		pl_buf_puts(b, "\n");
 	}
@@ -889,22 +908,39 @@ void pl_probe_net_done(podlife_engine *e, uint64_t tag, const pl_net_result *r)
 	finish(e, p, w, false, r->outcome, r->output);
 }
 
-int pl_probe_exec_done(podlife_engine *e, uint64_t token, int rc, const podlife_result *r)
+/*
+ * The run in flight that a host's or backend's answer names, with the
+ * engine entered (pl_eng_now, depth); NULL when none.  run_answered
+ * leaves the engine: the pod is synced only when the cached result
+ * changed (set_cached queues it), as the results manager reports changes
+ * only - a sync for every answer would run readiness again at once for a
+ * container that is not ready (UpdatePodStatus).
+ */
+static pl_prb *answered_run(podlife_engine *e, uint64_t token, pl_pod **pp)
 {
-	pl_pod *p;
-	pl_prb *w = token_worker(e, token, &p);
+	pl_prb *w = token_worker(e, token, pp);
 	if (!w || w->net)
-		return PODLIFE_ENOTFOUND;
+		return NULL;
 	pl_eng_now(e);
-	/* The pod is synced only when the cached result changed (set_cached
-	 * queues it), as the results manager only reports changes: a sync
-	 * for every answer would re-trigger readiness (UpdatePodStatus)
-	 * after each run of a container that is not ready. */
 	e->depth++;
-	exec_result(e, p, w, rc, r);
+	return w;
+}
+
+static int run_answered(podlife_engine *e)
+{
 	e->depth--;
 	pl_eng_drain(e);
 	return PODLIFE_OK;
+}
+
+int pl_probe_exec_done(podlife_engine *e, uint64_t token, int rc, const podlife_result *r)
+{
+	pl_pod *p;
+	pl_prb *w = answered_run(e, token, &p);
+	if (!w)
+		return PODLIFE_ENOTFOUND;
+	exec_result(e, p, w, rc, r);
+	return run_answered(e);
 }
 
 int podlife_engine_notify_probe(podlife_engine *e, uint64_t token, int rc,
@@ -913,17 +949,13 @@ int podlife_engine_notify_probe(podlife_engine *e, uint64_t token, int rc,
 	if (!e || (rc == PODLIFE_OK && !result))
 		return PODLIFE_EINVAL;
 	pl_pod *p;
-	pl_prb *w = token_worker(e, token, &p);
-	if (!w || w->net)
+	pl_prb *w = answered_run(e, token, &p);
+	if (!w)
 		return PODLIFE_ENOTFOUND;
-	pl_eng_now(e);
-	e->depth++;
 	if (rc == PODLIFE_OK)
 		finish(e, p, w, false, (int)result->outcome, result->output);
 	else
 		finish(e, p, w, true, PODLIFE_PROBE_UNKNOWN,
 		       result && result->output[0] ? result->output : podlife_strerror(rc));
-	e->depth--;
-	pl_eng_drain(e); /* a sync only when the result changed */
-	return PODLIFE_OK;
+	return run_answered(e);
 }
