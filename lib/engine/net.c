@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "timers.h"
 
 enum { NR_HTTP = 0, NR_TCP = 1, NR_GRPC = 2 };
 
@@ -65,7 +66,7 @@ struct nreq {
 
 	/* TCP */
 	int fd;
-	size_t hidx;         /* in the deadline heap, SIZE_MAX when not */
+	pl_timer t;          /* TCP connect deadline, in the client's heap */
 	int64_t deadline;    /* TCP connect / HTTP whole request; 0: none */
 	char *addr;          /* "IP:PORT" (TCP), "HOST:PORT" (gRPC) */
 
@@ -108,8 +109,7 @@ struct pl_net {
 	nreq *all;             /* every request not yet delivered */
 	nreq *dhead, *dtail;   /* ended, waiting for delivery */
 	size_t busy;
-	nreq **heap;           /* TCP deadlines */
-	size_t n_heap, cap_heap;
+	pl_heap heap;          /* TCP deadlines (timers.c) */
 	nreq **by_fd;          /* TCP requests by descriptor */
 	size_t cap_fd;
 };
@@ -206,7 +206,6 @@ static bool valid_value(const char *v)
 
 /* ---- requests -------------------------------------------------------------------- */
 
-static void heap_remove(pl_net *n, nreq *r);
 
 static char *copy_str(char **dst, const char *s)
 {
@@ -264,7 +263,7 @@ static nreq *req_new(pl_net *n, int kind, uint64_t tag, const pl_net_origin *o)
 	r->kind = kind;
 	r->tag = tag;
 	r->fd = -1;
-	r->hidx = SIZE_MAX;
+	pl_timer_init(&r->t, PL_TIMER_NET, 0);
 	r->grpc_status = -1;
 	pl_buf_init(&r->body, n->a);
 	if (copy_origin(n, r, o) != PODLIFE_OK) {
@@ -281,7 +280,7 @@ static nreq *req_new(pl_net *n, int kind, uint64_t tag, const pl_net_origin *o)
 
 static void close_tcp(pl_net *n, nreq *r)
 {
-	heap_remove(n, r);
+	pl_heap_disarm(&n->heap, &r->t);
 	if (r->fd < 0)
 		return;
 	epoll_ctl(n->epfd, EPOLL_CTL_DEL, r->fd, NULL);
@@ -392,72 +391,10 @@ static void finishf(pl_net *n, nreq *r, int outcome, bool responded, const char 
 	finish(n, r, outcome, responded, buf);
 }
 
-/* ---- TCP deadline heap --------------------------------------------------------- */
-
-static void heap_swap(pl_net *n, size_t i, size_t j)
+/* The request a deadline timer belongs to. */
+static nreq *timer_req(pl_timer *t)
 {
-	nreq *t = n->heap[i];
-	n->heap[i] = n->heap[j];
-	n->heap[j] = t;
-	n->heap[i]->hidx = i;
-	n->heap[j]->hidx = j;
-}
-
-static void heap_up(pl_net *n, size_t i)
-{
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (n->heap[p]->deadline <= n->heap[i]->deadline)
-			break;
-		heap_swap(n, i, p);
-		i = p;
-	}
-}
-
-static void heap_down(pl_net *n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n->n_heap && n->heap[l]->deadline < n->heap[m]->deadline)
-			m = l;
-		if (r < n->n_heap && n->heap[r]->deadline < n->heap[m]->deadline)
-			m = r;
-		if (m == i)
-			return;
-		heap_swap(n, i, m);
-		i = m;
-	}
-}
-
-static int heap_push(pl_net *n, nreq *r)
-{
-	if (n->n_heap == n->cap_heap) {
-		size_t cap = n->cap_heap ? n->cap_heap * 2 : 64;
-		nreq **v = pl_realloc(n->a, n->heap, cap * sizeof *v);
-		if (!v)
-			return PODLIFE_ENOMEM;
-		n->heap = v;
-		n->cap_heap = cap;
-	}
-	r->hidx = n->n_heap;
-	n->heap[n->n_heap++] = r;
-	heap_up(n, r->hidx);
-	return PODLIFE_OK;
-}
-
-static void heap_remove(pl_net *n, nreq *r)
-{
-	size_t i = r->hidx;
-	if (i == SIZE_MAX)
-		return;
-	r->hidx = SIZE_MAX;
-	size_t last = --n->n_heap;
-	if (i == last)
-		return;
-	n->heap[i] = n->heap[last];
-	n->heap[i]->hidx = i;
-	heap_up(n, i);
-	heap_down(n, n->heap[i]->hidx);
+	return (nreq *)(void *)((char *)t - offsetof(nreq, t));
 }
 
 /* ---- the client ------------------------------------------------------------------ */
@@ -474,6 +411,7 @@ int pl_net_new(const pl_alloc *a, pl_net_done_fn done, void *done_ud, pl_net **o
 	n->done_ud = done_ud;
 	n->epfd = -1;
 	n->curl_deadline = INT64_MAX;
+	n->heap.a = a;
 	*out = n;
 	return PODLIFE_OK;
 }
@@ -488,7 +426,7 @@ void pl_net_free(pl_net *n)
 		curl_multi_cleanup(n->multi);
 	if (n->epfd >= 0)
 		close(n->epfd);
-	pl_free(n->a, n->heap);
+	pl_heap_free(&n->heap);
 	pl_free(n->a, n->by_fd);
 	pl_free(n->a, n);
 }
@@ -510,8 +448,9 @@ int64_t pl_net_deadline(const pl_net *n)
 	if (n->dhead)
 		return 0; /* completions to deliver */
 	int64_t d = n->curl_deadline;
-	if (n->n_heap && n->heap[0]->deadline < d)
-		d = n->heap[0]->deadline;
+	const pl_timer *t = pl_heap_top(&n->heap);
+	if (t && t->deadline < d)
+		d = t->deadline;
 	return d;
 }
 
@@ -1525,7 +1464,7 @@ int pl_net_tcp(pl_net *n, const char *host, int port, int64_t timeout_ms,
 	ev.events = EPOLLOUT;
 	ev.data.u64 = EV_TCP | (uint32_t)fd;
 	r->deadline = timeout_ms > 0 ? pl_net_now() + timeout_ms : 0;
-	if (by_fd_set(n, fd, r) != PODLIFE_OK || (r->deadline && heap_push(n, r) != PODLIFE_OK)) {
+	if (by_fd_set(n, fd, r) != PODLIFE_OK || (r->deadline && pl_heap_arm(&n->heap, &r->t, r->deadline) != PODLIFE_OK)) {
 		destroy(n, r);
 		return PODLIFE_ENOMEM;
 	}
@@ -1616,9 +1555,9 @@ void pl_net_perform(pl_net *n)
 		read_curl_done(n);
 	}
 	/* TCP connects past their deadline: Go's dial i/o timeout */
-	while (n->n_heap && n->heap[0]->deadline <= now) {
-		nreq *r = n->heap[0];
-		heap_remove(n, r);
+	for (pl_timer *t; (t = pl_heap_top(&n->heap)) != NULL && t->deadline <= now;) {
+		nreq *r = timer_req(t);
+		pl_heap_disarm(&n->heap, t);
 		finishf(n, r, PODLIFE_PROBE_FAILURE, false, "dial tcp %s: i/o timeout", r->addr);
 	}
 	read_curl_done(n);

@@ -16,9 +16,7 @@
 #include <stdint.h>
 
 #include "../common/common.h"
-
-typedef int64_t pl_ms; /* milliseconds on the engine clock */
-#define PL_NEVER INT64_MAX
+#include "timers.h" /* pl_ms, PL_NEVER */
 
 typedef enum pl_phase {
 	PL_PHASE_PENDING = 0,

@@ -1,10 +1,10 @@
 /*
  * lib/engine/timers.c - a binary min-heap of timers keyed on their
  * deadline: O(log n) to arm, re-arm or disarm, O(1) to read the earliest.
- * Timers are embedded in their owners (pods now, probes later) and know
- * their own heap position.
+ * Timers are embedded in their owners (pods, probe workers, the network
+ * client's connects) and know their own heap position.
  */
-#include "engine_int.h"
+#include "timers.h"
 
 #define PL_NOT_ARMED UINT32_MAX
 
