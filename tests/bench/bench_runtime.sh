@@ -67,6 +67,8 @@ LOAD_WAIT=${BENCH_LOAD_WAIT:-1800}
 ONLY=${BENCH_ONLY:-podlife podman floor serve}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
+# shellcheck source=tests/runtime/oci-lib.sh
+. tests/runtime/oci-lib.sh
 
 die() { echo "bench_runtime: $*" >&2; exit 1; }
 say() { echo "# $*" >&2; }
@@ -102,17 +104,6 @@ PODMAN=(podman --root "$P/root" --runroot "$P/run")
 pm() { "${PODMAN[@]}" "$@"; }
 had_libpod_parent=$([ -d /sys/fs/cgroup/memory/libpod_parent ] && echo 1 || echo 0)
 
-own_cgroup() {
-	awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3; exit} $1 == 0 {v2 = $3} END {if (v2) print v2}' \
-		/proc/self/cgroup | head -n 1 | sed 's|^/||'
-}
-rmdir_tree() { # removes empty cgroup directories, deepest first
-	local d
-	for d in "$@"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-	done
-	return 0
-}
 stop_serve() {
 	[ -n "$SERVE_PID" ] || return 0
 	if kill -0 "$SERVE_PID" 2>/dev/null; then
@@ -133,33 +124,12 @@ stop_serve() {
 cleanup() {
 	set +e
 	stop_serve
-	local f p rt id bundle c own
+	local p id c
 	# process-runtime containers left by serve: by the pids in its state
-	for f in "$TMP"/serve-*/state/containers/*/pid "$TMP"/serve-*/state/containers/*/monitor.pid; do
-		[ -f "$f" ] || continue
-		p=$(cat "$f" 2>/dev/null)
-		[ -n "$p" ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q . && kill -KILL "$p" 2>/dev/null
-	done
-	# OCI containers whose bundle is ours (podlife's and the floor's)
-	for rt in runc crun; do
-		"$rt" list 2>/dev/null | awk 'NR > 1 {print $1, $(NF-2)}' | while read -r id bundle; do
-			case $bundle in "$TMP"/*) ;; *) continue ;; esac
-			"$rt" kill "$id" KILL >/dev/null 2>&1
-			if [ "$rt" = crun ]; then
-				# shellcheck disable=SC2016 # $0 is for the inner sh
-				unshare -m --propagation private sh -c \
-					'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun delete -f "$0"' \
-					"$id" >/dev/null 2>&1
-			else
-				runc delete -f "$id" >/dev/null 2>&1
-			fi
-		done
-	done
-	own=$(own_cgroup)
-	for f in "$TMP"/*/sandboxes/* "$TMP"/*/state/sandboxes/*; do
-		[ -d "$f" ] || continue
-		rmdir_tree /sys/fs/cgroup/*/"$own"/podlife/"$(basename "$f")"
-	done
+	kill_pidfiles "$TMP"/serve-*/state/containers/*/pid "$TMP"/serve-*/state/containers/*/monitor.pid
+	# OCI containers whose bundle is ours (podlife's and the floor's), cgroups
+	oci_delete_ours "$TMP"
+	rm_pod_cgroups "$TMP"/*/sandboxes/* "$TMP"/*/state/sandboxes/*
 	rmdir_tree /sys/fs/cgroup/*/"$FLOOR_CG"
 	# podman: its pods, containers and private store; conmons naming our store
 	if [ -f "$P/containers.conf" ]; then
@@ -447,23 +417,11 @@ cc -O2 -Wall -Wextra -o "$TMP/bin/benchtool" "$TMP/bin/benchtool.c" || die "cann
 BT=$TMP/bin/benchtool
 
 # ---- images and the registry ---------------------------------------------------------
-read -r REG_PORT REG_AUTH_PORT < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss:
-    s.close()')
+read -r REG_PORT REG_AUTH_PORT < <(free_ports 2)
 export REG_PORT REG_AUTH_PORT
 REG=127.0.0.1:$REG_PORT
 say "images and a registry on $REG"
-bash tests/runtime/make-images.sh "$TMP/images" >"$TMP/make-images.log" 2>&1 ||
-	{ cat "$TMP/make-images.log" >&2; die "make-images.sh failed"; }
-bash tests/runtime/registry.sh start >"$TMP/registry.log" 2>&1 ||
-	{ cat "$TMP/registry.log" >&2; die "registry.sh start failed"; }
-bash tests/runtime/registry.sh push "$TMP/images" >>"$TMP/registry.log" 2>&1 ||
-	{ cat "$TMP/registry.log" >&2; die "registry.sh push failed"; }
+registry_up "$TMP" >&2 || die "$REGISTRY_ERR"
 
 mkdir -p "$TMP/pods"
 for f in one init; do
@@ -660,15 +618,9 @@ floor_steps() {
 floor_once() {
 	local rt=$1 pod=$2 i=$3 steps out
 	steps=$(floor_steps "$pod")
-	if [ "$rt" = crun ]; then
-		# shellcheck disable=SC2086 # the steps are words
-		out=$(unshare -m --propagation private sh -c \
-			'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh \
-			"$BT" floor crun "$TMP/floor/pause" "fl$$-$i" $steps 2>>"$TMP/logs/floor.err") || true
-	else
-		# shellcheck disable=SC2086
-		out=$("$BT" floor runc "$TMP/floor/pause" "fl$$-$i" $steps 2>>"$TMP/logs/floor.err") || true
-	fi
+	# shellcheck disable=SC2086 # the steps are words
+	out=$(in_rt_ns "$rt" "$BT" floor "$rt" "$TMP/floor/pause" "fl$$-$i" $steps \
+		2>>"$TMP/logs/floor.err") || true
 	echo "$out" >"$TMP/logs/floor-$rt-$pod-$i.res"
 	if grep -q '^total ' <<<"$out"; then
 		awk '$1 == "total" {print $2}' <<<"$out" >>"$TMP/res/floor-$rt-$pod"

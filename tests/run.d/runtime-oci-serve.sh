@@ -12,6 +12,7 @@
 # root.  Prints "N passed, N failed" last.
 #
 #   PODLIFE_BUILD=build tests/run.d/runtime-oci-serve.sh [runc|crun]...
+# shellcheck shell=bash
 set -u
 cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
 ROOT=$PWD
@@ -28,6 +29,8 @@ POD=oci-served-$NODE
 SUITE=runtime-oci-serve
 # shellcheck source=tests/runtime/checks.sh
 . tests/runtime/checks.sh
+# shellcheck source=tests/runtime/oci-lib.sh
+. tests/runtime/oci-lib.sh
 
 [ "$(id -u)" = 0 ] || fail "needs root"
 [ -x "$PL" ] || fail "$PL is not built"
@@ -44,13 +47,7 @@ ST=
 MD=
 LOG=
 
-own_cgroup() {
-	awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3; exit}' /proc/self/cgroup | sed 's|^/||'
-}
-# ours RT: "ID BUNDLE" of the runtime's containers whose bundle is under TMP
-ours() {
-	"$1" list 2>/dev/null | awk -v t="$TMP/" 'NR > 1 && index($(NF-2), t) == 1 {print $1, $(NF-2)}'
-}
+ours() { oci_ours "$1" "$TMP"; } # RT: "ID BUNDLE" of its containers under TMP
 stop_serve() { # SIGTERM to serve (timeout forwards it); its exit status
 	local i
 	[ -n "$SERVE_PID" ] || return 1
@@ -61,9 +58,8 @@ stop_serve() { # SIGTERM to serve (timeout forwards it); its exit status
 	done
 	if kill -0 "$SERVE_PID" 2>/dev/null; then
 		# serve, the child of that timeout, then the timeout
-		for i in $(cat /proc/"$SERVE_PID"/task/*/children 2>/dev/null); do
-			kill -KILL "$i" 2>/dev/null
-		done
+		# shellcheck disable=SC2046 # the pids are words
+		kill -KILL $(cat /proc/"$SERVE_PID"/task/*/children 2>/dev/null) 2>/dev/null
 		kill -KILL "$SERVE_PID" 2>/dev/null
 	fi
 	wait "$SERVE_PID" 2>/dev/null
@@ -72,56 +68,22 @@ stop_serve() { # SIGTERM to serve (timeout forwards it); its exit status
 	return $i
 }
 cleanup() {
-	local rt id f p sb c
 	stop_serve
 	# serve leaves its pods running by design: delete what it started
-	for rt in runc crun; do
-		ours "$rt" | while read -r id _; do
-			"$rt" kill "$id" KILL >/dev/null 2>&1
-			if [ "$rt" = crun ]; then
-				unshare -m --propagation private sh -c \
-					'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun delete -f "$0"' \
-					"$id" >/dev/null 2>&1
-			else
-				runc delete -f "$id" >/dev/null 2>&1
-			fi
-		done
-	done
-	for f in "$TMP"/state-*/containers/*/monitor.pid; do
-		[ -f "$f" ] || continue
-		p=$(cat "$f" 2>/dev/null)
-		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
-	done
-	for sb in "$TMP"/state-*/sandboxes/*; do
-		[ -d "$sb" ] || continue
-		for c in /sys/fs/cgroup/*/"$(own_cgroup)"/podlife/"$(basename "$sb")" \
-			/sys/fs/cgroup/"$(own_cgroup)"/podlife/"$(basename "$sb")"; do
-			[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
-		done
-	done
+	oci_delete_ours "$TMP"
+	kill_pidfiles "$TMP"/state-*/containers/*/monitor.pid
+	rm_pod_cgroups "$TMP"/state-*/sandboxes/*
 	bash tests/runtime/registry.sh stop >/dev/null 2>&1
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r REG_PORT REG_AUTH_PORT < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss:
-    s.close()')
+read -r REG_PORT REG_AUTH_PORT < <(free_ports 2)
 export REG_PORT REG_AUTH_PORT
 REG=127.0.0.1:$REG_PORT
 
-bash tests/runtime/make-images.sh "$TMP/images" >"$TMP/make-images.log" 2>&1 ||
-	{ cat "$TMP/make-images.log"; fail "make-images.sh failed"; }
-bash tests/runtime/registry.sh start >"$TMP/registry.log" 2>&1 ||
-	{ cat "$TMP/registry.log"; fail "registry.sh start failed"; }
-bash tests/runtime/registry.sh push "$TMP/images" >"$TMP/push.log" 2>&1 ||
-	{ cat "$TMP/push.log"; fail "registry.sh push failed"; }
+registry_up "$TMP" || fail "$REGISTRY_ERR"
 sed "s|@REG@|$REG|g" tests/runtime/oci-pods/served.yaml >"$TMP/served.yaml"
 
 pl() { timeout 20 "$PL" "$@" --state-dir "$ST"; }
@@ -164,13 +126,7 @@ one_each() { # RT STATUS: the runtime lists one container and one pause containe
 		NR > 1 && index($(NF-2), s) == 1 {m++; if ($3 != st) bad = 1}
 		END {exit !(n == 1 && m == 1 && !bad)}'
 }
-no_leftovers() { # RT: nothing of ours in the runtime's list, no pod cgroup
-	local own
-	[ -z "$(ours "$1")" ] || return 1
-	own=$(own_cgroup)
-	[ -z "$(find /sys/fs/cgroup/*/"$own"/podlife /sys/fs/cgroup/"$own"/podlife \
-		-mindepth 1 -type d 2>/dev/null | head -n 1)" ]
-}
+no_leftovers() { oci_no_leftovers "$1" "$TMP"; } # RT: nothing of ours in its list, no pod cgroup
 
 for RT in "${RUNTIMES[@]}"; do
 	echo "== $RT ($("$RT" --version 2>/dev/null | head -n 1))"

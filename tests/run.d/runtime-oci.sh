@@ -12,6 +12,7 @@
 # N failed" last.
 #
 #   PODLIFE_BUILD=build tests/run.d/runtime-oci.sh [runc|crun]...
+# shellcheck shell=bash
 set -u
 set -m # background runs get SIGINT as Ctrl-C would send it (not ignored)
 cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
@@ -27,6 +28,8 @@ RUNTIMES=("$@")
 SUITE=runtime-oci
 # shellcheck source=tests/runtime/checks.sh
 . tests/runtime/checks.sh
+# shellcheck source=tests/runtime/oci-lib.sh
+. tests/runtime/oci-lib.sh
 
 [ "$(id -u)" = 0 ] || fail "needs root"
 [ -x "$PL" ] || fail "$PL is not built"
@@ -40,67 +43,29 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/podlife-oci.XXXXXX") || fail "mktemp"
 export REG_DIR=$TMP/registries
 BG=
 
-# Deletes what our runs may have left: containers whose bundle is under
-# TMP, their cgroups (<own cgroup>/podlife/<sandbox> of our sandboxes).
-sweep() {
-	local rt id bundle sb c
-	for rt in runc crun; do
-		"$rt" list 2>/dev/null | awk 'NR > 1 {print $1, $(NF-2)}' |
-			while read -r id bundle; do
-				case $bundle in "$TMP"/*) ;; *) continue ;; esac
-				"$rt" kill "$id" KILL >/dev/null 2>&1
-				if [ "$rt" = crun ]; then
-					unshare -m --propagation private sh -c \
-						'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun delete -f "$0"' \
-						"$id" >/dev/null 2>&1
-				else
-					runc delete -f "$id" >/dev/null 2>&1
-				fi
-			done
-	done
-	for sb in "$TMP"/state-*/sandboxes/*; do
-		[ -d "$sb" ] || continue
-		for c in /sys/fs/cgroup/*/"$(own_cgroup)"/podlife/"$(basename "$sb")" \
-			/sys/fs/cgroup/"$(own_cgroup)"/podlife/"$(basename "$sb")"; do
-			[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
-		done
-	done
-}
-own_cgroup() {
-	awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3; exit}' /proc/self/cgroup | sed 's|^/||'
-}
 cleanup() {
 	if [ -n "$BG" ] && kill -0 "$BG" 2>/dev/null; then
 		kill -INT "$BG" 2>/dev/null
 		sleep 3
 		kill -KILL "$BG" 2>/dev/null
 	fi
-	sweep
+	# what our runs may have left: containers whose bundle is under TMP,
+	# the cgroups of our sandboxes
+	oci_delete_ours "$TMP"
+	rm_pod_cgroups "$TMP"/state-*/sandboxes/*
 	bash tests/runtime/registry.sh stop >/dev/null 2>&1
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r REG_PORT REG_AUTH_PORT < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(2)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss:
-    s.close()')
+read -r REG_PORT REG_AUTH_PORT < <(free_ports 2)
 export REG_PORT REG_AUTH_PORT REG_USER=podlife REG_PASS=podlife-secret
 REG=127.0.0.1:$REG_PORT
 AUTH_REG=127.0.0.1:$REG_AUTH_PORT
 BAD_PASS=wrong-Pa55-$$-xyzzy
 
-bash tests/runtime/make-images.sh "$TMP/images" >"$TMP/make-images.log" 2>&1 ||
-	{ cat "$TMP/make-images.log"; fail "make-images.sh failed"; }
-bash tests/runtime/registry.sh start >"$TMP/registry.log" 2>&1 ||
-	{ cat "$TMP/registry.log"; fail "registry.sh start failed"; }
-bash tests/runtime/registry.sh push "$TMP/images" >"$TMP/push.log" 2>&1 ||
-	{ cat "$TMP/push.log"; fail "registry.sh push failed"; }
+registry_up "$TMP" || fail "$REGISTRY_ERR"
 
 dockercfg() { # REGISTRY USER PASS -> base64 of a .dockerconfigjson
 	printf '{"auths":{"%s":{"auth":"%s"}}}' "$1" "$(printf '%s:%s' "$2" "$3" | base64 -w0)" |
@@ -202,11 +167,12 @@ run_bg() {
 		"$TMP/pods/$name.yaml" >"$TMP/$rt-$name.out" 2>"$TMP/$rt-$name.err" </dev/null &
 	BG=$!
 }
-# wait_for FILE SECS CMD...: until CMD succeeds (polling every 0.2 s)
+# wait_for SECS CMD...: until CMD succeeds (polling every 0.2 s) or the
+# background run ends
 wait_for() {
-	local secs=$1 i
+	local secs=$1
 	shift
-	for i in $(seq 1 $((secs * 5))); do
+	for _ in $(seq 1 $((secs * 5))); do
 		"$@" && return 0
 		kill -0 "$BG" 2>/dev/null || { "$@"; return; }
 		sleep 0.2
@@ -216,9 +182,8 @@ wait_for() {
 # ctrl_c: SIGINT to the background run (timeout forwards it) and its
 # end; its exit status in BG_RC
 ctrl_c() {
-	local i
 	kill -INT "$BG" 2>/dev/null
-	for i in $(seq 1 150); do
+	for _ in $(seq 1 150); do
 		kill -0 "$BG" 2>/dev/null || break
 		sleep 0.2
 	done
@@ -244,6 +209,9 @@ poststart_ran() { # STATE OUT: post's postStart wrote to its log and did not fai
 	logged "$1" oci-hooks post 'postStart ran' && ! has_event "$2" '^FailedPostStartHook'
 }
 has_event() { q events "$1" | grep -q -- "$2"; }
+has_ready() { q ready "$1" | grep -qx -- "$2"; } # OUT READY: the pod was READY once
+ready_lost() { q ready "$1" | awk '/^2\/2$/ {a = 1} a && /^1\/2$/ {b = 1} END {exit !b}'; } # 2/2, later 1/2
+between() { [ "$1" -ge "$2" ] && [ "$1" -lt "$3" ]; } # N LOW HIGH: LOW <= N < HIGH
 log_of() { # STATE POD CONTAINER -> the text of its first attempt's log
 	cat "$1"/logs/*_"$2"/"$3"/0.log 2>/dev/null | sed -E 's/^[^ ]+ std(out|err) [FP] //'
 }
@@ -257,13 +225,6 @@ init_order() { # Init:0/2, later Init:1/2, later PodInitializing/Running/Complet
 	q status "$1" | awk '/^Init:0\/2$/ {a = NR} /^Init:1\/2$/ && a {b = NR}
 		(/^PodInitializing$/ || /^Running$/ || /^Completed$/) && b {c = NR}
 		END {exit !(a && b && c)}'
-}
-no_leftovers() { # RT: no container of ours in the runtime's list, no pod cgroup
-	local rt=$1 own
-	! "$rt" list 2>/dev/null | grep -q "$TMP" || return 1
-	own=$(own_cgroup)
-	[ -z "$(find /sys/fs/cgroup/*/"$own"/podlife /sys/fs/cgroup/"$own"/podlife \
-		-mindepth 1 -type d 2>/dev/null | head -n 1)" ]
 }
 
 for RT in "${RUNTIMES[@]}"; do
@@ -324,15 +285,14 @@ for RT in "${RUNTIMES[@]}"; do
 	# 7-8. httpGet probes through sockets in the pod's network namespace
 	run_bg "$RT" "$S" probes 120
 	f=$TMP/$RT-probes.out
-	wait_for 40 sh -c "'$PY' '$TMP/q.py' ready '$f' | grep -qx 2/2" &&
-		wait_for 40 has_event "$f" "^Killing sick"
-	wait_for 20 sh -c "'$PY' '$TMP/q.py' ready '$f' | awk '/^2\\/2\$/ {a=1} a && /^1\\/2\$/ {b=1} END {exit !b}'"
+	wait_for 40 has_ready "$f" 2/2 && wait_for 40 has_event "$f" "^Killing sick"
+	wait_for 20 ready_lost "$f"
 	sleep 1
 	ctrl_c
 	check "$RT: readiness turns web READY (ready: $(q ready "$f" | tr '\n' ' '))" \
-		sh -c "'$PY' '$TMP/q.py' ready '$f' | grep -qx 2/2"
+		has_ready "$f" 2/2
 	check "$RT: ... and not READY again when its endpoint fails" \
-		sh -c "'$PY' '$TMP/q.py' events '$f' | grep -q '^Unhealthy web Readiness probe failed'"
+		has_event "$f" '^Unhealthy web Readiness probe failed'
 	check "$RT: liveness failing (404) kills sick" has_event "$f" "^Killing sick .*failed liveness probe"
 	check "$RT: ... and it is restarted (restarts $(q restarts "$f"))" [ "$(q restarts "$f")" -ge 1 ]
 
@@ -345,7 +305,7 @@ for RT in "${RUNTIMES[@]}"; do
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
 	check "$RT: Ctrl-C ends the run after the 2 s grace period (${ms} ms)" \
-		[ "$ms" -ge 1900 ] && [ "$ms" -lt 15000 ]
+		between "$ms" 1900 15000
 	check "$RT: ... by SIGKILL (exit 137 in the final status)" \
 		grep -q '"exitCode": *137' "$f"
 	check "$RT: ... reported as Error, not OOMKilled" q expr "$f" 'terminated("app").get("reason") == "Error"'
@@ -398,7 +358,7 @@ for RT in "${RUNTIMES[@]}"; do
 	check "$RT: ... after it ran (its log)" grep -qx allocating <<<"$(log_of "$S" oci-oom hog)"
 
 	# cleanup: nothing of ours is left in the runtime or the cgroups
-	check "$RT: no container and no pod cgroup left" no_leftovers "$RT"
+	check "$RT: no container and no pod cgroup left" oci_no_leftovers "$RT" "$TMP"
 done
 
 echo "$pass passed, $failed failed"

@@ -3,6 +3,7 @@
 # in them is this run's temporary directory), asserting on its JSON lines
 # and exit status.  Every scenario is bounded by `timeout`.  Prints
 # "N passed, N failed" last.
+# shellcheck shell=bash
 set -u
 cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
 BUILD=${PODLIFE_BUILD:-build-ci}
@@ -144,7 +145,7 @@ fi
 # at once, then after 0.5 s, 1 s, 2 s
 d=$(manifest crashloop OnFailure)
 start "$d" --crashloop-initial 500ms --crashloop-max 4s
-attempts() { [ "$(cat "$d/attempts" 2>/dev/null | wc -l)" -ge "$1" ]; }
+attempts() { [ -f "$d/attempts" ] && [ "$(wc -l <"$d/attempts")" -ge "$1" ]; }
 wait_for 20 attempts 5
 kill -INT "$RUNPID" 2>/dev/null
 finish 20
@@ -197,7 +198,11 @@ check "$d" "interrupt: killed after the grace period, exit code 137, Terminating
 ms=$(((t1 - t0) / 1000000))
 [ "$ms" -ge 1900 ] && [ "$ms" -lt 8000 ] && ok "interrupt: ended after the 2 s grace period (${ms} ms)" ||
 	bad "interrupt: ended after the 2 s grace period" "${ms} ms"
-pgrep -f "sleep 1000" >/dev/null && [ -n "$(pgrep -f "$TMP" || true)" ] && bad "no container process left behind" || ok "no container process left behind"
+if pgrep -f "sleep 1000" >/dev/null && pgrep -f "$TMP" >/dev/null; then
+	bad "no container process left behind"
+else
+	ok "no container process left behind"
+fi
 
 # usage error
 "$PODLIFE" run --runtime nosuch "$d/pod.yaml" >/dev/null 2>&1

@@ -8,6 +8,7 @@
 #
 # Environment: PODLIFE_BUILD (default build-ci), PODLIFE_BIN (the podlife
 # binary; default $PODLIFE_BUILD/examples/podlife).
+# shellcheck shell=bash
 set -u
 cd "${PODLIFE_ROOT:-$(dirname "${BASH_SOURCE[0]}")/../..}" || exit 2
 ROOT=$PWD
@@ -219,6 +220,7 @@ if pl delete pod nosuch 2>&1 | grep -q 'Error from server (NotFound): pods "nosu
 multi_pids=$(ctr_pids "multi-$SUFFIX" one)
 rm -f "$MD/multi.yaml"
 if wait_for 15 is_gone "multi-$SUFFIX"; then ok "removed file: the pod goes away"; else bad "removed file" "$(pl get pods 2>&1)"; fi
+# shellcheck disable=SC2086 # the pids are words
 if [ -n "$multi_pids" ] && ! kill -0 $multi_pids 2>/dev/null; then ok "removed file: its containers stopped"; else bad "removed file: containers stopped"; fi
 
 # 8. serve stopped with SIGTERM and started again adopts the running pod

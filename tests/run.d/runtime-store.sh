@@ -14,6 +14,8 @@ BUILD=${PODLIFE_BUILD:-build-ci}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 BIN=$BUILD/tests/runtime/test_store
+# shellcheck source=tests/runtime/oci-lib.sh
+. tests/runtime/oci-lib.sh
 
 fail() {
 	echo "runtime-store: $*"
@@ -41,21 +43,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # four free ports on 127.0.0.1
-read -r REG_PORT REG_AUTH_PORT TOKEN_PORT PROXY_PORT < <("$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(4)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss:
-    s.close()')
+read -r REG_PORT REG_AUTH_PORT TOKEN_PORT PROXY_PORT < <(free_ports 4)
 export REG_PORT REG_AUTH_PORT REG_USER=podlife REG_PASS=podlife-secret
 
-bash tests/runtime/make-images.sh "$TMP/images" >"$TMP/make-images.log" 2>&1 ||
-	{ cat "$TMP/make-images.log"; fail "make-images.sh failed"; }
-bash tests/runtime/registry.sh start || fail "registry.sh start failed"
-bash tests/runtime/registry.sh push "$TMP/images" >"$TMP/push.log" 2>&1 ||
-	{ cat "$TMP/push.log"; fail "registry.sh push failed"; }
+registry_up "$TMP" || fail "$REGISTRY_ERR"
 
 "$PY" tests/runtime/token_server.py --token-port "$TOKEN_PORT" --proxy-port "$PROXY_PORT" \
 	--upstream "127.0.0.1:$REG_PORT" --user "$REG_USER" --password "$REG_PASS" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/runtime/checks.sh - the check counters of the runtime suites
 # (sourced): set SUITE first.  ok/bad count one check each, check WHAT
 # CMD... runs CMD and counts it, fail MSG ends a suite that cannot run
