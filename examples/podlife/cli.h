@@ -6,6 +6,8 @@
 #ifndef PODLIFE_CLI_H
 #define PODLIFE_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 int cmd_validate(int argc, char **argv);
@@ -27,5 +29,23 @@ int cli_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format
 
 /* Reads a file, or standard input for "-"; malloc'ed, NULL on error (printed). */
 char *cli_read_input(const char *path, size_t *len);
+/* Reads `fd` to its end, or `path` relative to `dirfd` (openat), at most
+ * `max` bytes; malloc'ed and NUL-terminated.  NULL with the errno value in
+ * *err (EFBIG when larger than `max`), nothing printed. */
+char *cli_read_fd(int fd, size_t max, size_t *len, int *err);
+char *cli_read_file(int dirfd, const char *path, size_t max, size_t *len, int *err);
+/* Writes all of `data` (EINTR retried); -1 on error. */
+int cli_write_all(int fd, const void *data, size_t len);
+/* Reads up to the first newline (or len - 1 bytes, or the end); the bytes
+ * read, NUL-terminated. */
+size_t cli_read_line(int fd, char *buf, size_t len);
+
+/* Unix time and the monotonic clock, in ms. */
+int64_t cli_wall_ms(void);
+int64_t cli_mono_ms(void);
+/* This host's name, "node" when it has none. */
+void cli_hostname(char *buf, size_t len);
+/* The pid in <state>/serve.pid when that process lives, else 0. */
+long cli_serve_pid(const char *state);
 
 #endif

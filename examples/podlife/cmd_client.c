@@ -36,8 +36,6 @@
 
 #include "cli.h"
 
-
-
 /* ---- growing text and Go's text/tabwriter ---------------------------------------- */
 
 typedef struct sbuf {
@@ -233,33 +231,9 @@ typedef struct copts {
 	bool all_ns;
 } copts;
 
-static int64_t wall_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The pid of the serve on this state directory, 0 when none runs. */
-static long serve_pid(const copts *o)
-{
-	char path[PATH_MAX];
-	cli_pathf(path, sizeof path, "%s/serve.pid", o->state);
-	FILE *f = fopen(path, "r");
-	long pid = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-		return pid;
-	return 0;
-}
-
 static json_t *load_pods(const copts *o, bool need_serve)
 {
-	if (need_serve && !serve_pid(o)) {
+	if (need_serve && !cli_serve_pid(o->state)) {
 		fprintf(stderr,
 		        "The connection to the server was refused: no podlife serve is running on %s "
 		        "(start one with `podlife serve --manifest-dir DIR --state-dir %s`)\n",
@@ -441,6 +415,25 @@ static const char *pod_arg(const char *a)
 	return a;
 }
 
+/* The resource (pods, pod, po, or pod/NAME) and then the names of
+ * get, describe and delete; -1 (printed) for another resource. */
+static int resource_arg(const char *a, bool *have_resource, const char **names, size_t *n_names)
+{
+	if (*have_resource) {
+		if (*n_names < 256)
+			names[(*n_names)++] = pod_arg(a);
+		return 0;
+	}
+	*have_resource = true;
+	if (strncmp(a, "pod/", 4) == 0) {
+		names[(*n_names)++] = a + 4;
+	} else if (!is_pod_resource(a)) {
+		fprintf(stderr, "error: the server doesn't have a resource type \"%s\"\n", a);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- get pods ---------------------------------------------------------------------------- */
 
 /* RESTARTS as kubectl prints it: "2 (35s ago)" after the latest restart. */
@@ -506,16 +499,8 @@ int cmd_get(int argc, char **argv)
 		} else if (a[0] == '-') {
 			fprintf(stderr, "error: unknown flag: %s\n", a);
 			goto usage;
-		} else if (!have_resource) {
-			if (!is_pod_resource(a) && strncmp(a, "pod/", 4) != 0) {
-				fprintf(stderr, "error: the server doesn't have a resource type \"%s\"\n", a);
-				goto out;
-			}
-			have_resource = true;
-			if (strncmp(a, "pod/", 4) == 0 && n_names < 256)
-				names[n_names++] = a + 4;
-		} else if (n_names < 256) {
-			names[n_names++] = pod_arg(a);
+		} else if (resource_arg(a, &have_resource, names, &n_names) != 0) {
+			goto out;
 		}
 	}
 	if (n < 0 || !have_resource)
@@ -529,7 +514,7 @@ int cmd_get(int argc, char **argv)
 	json_t *root = load_pods(&o, true);
 	if (!root)
 		goto out;
-	int64_t now = wall_now_ms();
+	int64_t now = cli_wall_ms();
 	json_t *sel = json_array();
 	for (size_t k = 0; k < n_names; k++) {
 		json_t *e = find_entry(root, o.ns, names[k]);
@@ -579,6 +564,7 @@ int cmd_get(int argc, char **argv)
 		}
 	} else {
 		bool wide = output != NULL;
+		const char *node = json_string_value(json_object_get(root, "node"));
 		sbuf b = {0};
 		if (o.all_ns)
 			sb_add(&b, "NAMESPACE\t", 10);
@@ -597,8 +583,6 @@ int cmd_get(int argc, char **argv)
 			sb_printf(&b, "%s\t%s\t%s\t%s\t%s", jstr(v, "name"), jstr(v, "ready"), st, rs, age);
 			if (wide) {
 				const char *ip = jstr(json_object_get(v, "status_json"), "podIP");
-				const char *node = jstr(json_object_get(root, "node"), "");
-				node = json_string_value(json_object_get(root, "node"));
 				sb_printf(&b, "\t%s\t%s\t<none>\t<none>", *ip ? ip : "<none>",
 				          node && *node ? node : "<none>");
 			}
@@ -921,7 +905,7 @@ static void describe_one(json_t *root, json_t *e)
 		char age[32];
 		json_t *del = json_object_get(e, "deletion_ms");
 		if (json_is_integer(del))
-			human_duration(wall_now_ms() - json_integer_value(del), age, sizeof age);
+			human_duration(cli_wall_ms() - json_integer_value(del), age, sizeof age);
 		else
 			snprintf(age, sizeof age, "<unknown>");
 		wl(&b, 0, "Status:\tTerminating (lasts %s)\n", age);
@@ -989,16 +973,8 @@ int cmd_describe(int argc, char **argv)
 		if (a[0] == '-') {
 			fprintf(stderr, "error: unknown flag: %s\n", a);
 			goto usage;
-		} else if (!have_resource) {
-			have_resource = true;
-			if (strncmp(a, "pod/", 4) == 0) {
-				names[n_names++] = a + 4;
-			} else if (!is_pod_resource(a)) {
-				fprintf(stderr, "error: the server doesn't have a resource type \"%s\"\n", a);
-				goto out;
-			}
-		} else if (n_names < 256) {
-			names[n_names++] = pod_arg(a);
+		} else if (resource_arg(a, &have_resource, names, &n_names) != 0) {
+			goto out;
 		}
 	}
 	if (n < 0 || !have_resource)
@@ -1277,6 +1253,11 @@ int cmd_logs(int argc, char **argv)
 	cli_pathf(cdir, sizeof cdir, "%s/%s", poddir, container);
 	size_t na = 0;
 	att = log_attempts(cdir, &na);
+	if (previous && na < 2) {
+		fprintf(stderr, "Error from server (BadRequest): previous terminated container \"%s\" in pod \"%s\" not found\n",
+		        container, name);
+		goto out;
+	}
 	if (na == 0) {
 		const char *reason = "ContainerCreating";
 		size_t i;
@@ -1287,17 +1268,8 @@ int cmd_logs(int argc, char **argv)
 				if (strcmp(jstr(c, "name"), container) == 0 &&
 				    *jstr(jpath(c, "state", "waiting"), "reason"))
 					reason = jstr(jpath(c, "state", "waiting"), "reason");
-		if (previous)
-			fprintf(stderr, "Error from server (BadRequest): previous terminated container \"%s\" in pod \"%s\" not found\n",
-			        container, name);
-		else
-			fprintf(stderr, "Error from server (BadRequest): container \"%s\" in pod \"%s\" is waiting to start: %s\n",
-			        container, name, reason);
-		goto out;
-	}
-	if (previous && na < 2) {
-		fprintf(stderr, "Error from server (BadRequest): previous terminated container \"%s\" in pod \"%s\" not found\n",
-		        container, name);
+		fprintf(stderr, "Error from server (BadRequest): container \"%s\" in pod \"%s\" is waiting to start: %s\n",
+		        container, name, reason);
 		goto out;
 	}
 	unsigned attempt = att[previous ? na - 2 : na - 1];
@@ -1392,27 +1364,11 @@ static int control(const copts *o, const char *line, char *reply, size_t len)
 	}
 	struct timeval tv = {10, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	size_t l = strlen(line), off = 0;
-	while (off < l) {
-		ssize_t w = write(fd, line + off, l - off);
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+	if (cli_write_all(fd, line, strlen(line)) != 0) {
+		close(fd);
+		return -1;
 	}
-	size_t n = 0;
-	while (n + 1 < len) {
-		ssize_t r = read(fd, reply + n, len - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (memchr(reply, '\n', n))
-			break;
-	}
-	reply[n] = 0;
+	size_t n = cli_read_line(fd, reply, len);
 	char *nl = strchr(reply, '\n');
 	if (nl)
 		*nl = 0;
@@ -1456,17 +1412,9 @@ int cmd_delete(int argc, char **argv)
 		} else if (a[0] == '-') {
 			fprintf(stderr, "error: unknown flag: %s\n", a);
 			goto usage;
-		} else if (!have_resource) {
-			have_resource = true;
-			if (strncmp(a, "pod/", 4) == 0) {
-				names[n_names++] = a + 4;
-			} else if (!is_pod_resource(a)) {
-				fprintf(stderr, "error: the server doesn't have a resource type \"%s\"\n", a);
+		} else {
+			if (resource_arg(a, &have_resource, names, &n_names) != 0)
 				goto out;
-			}
-			continue;
-		} else if (n_names < 256) {
-			names[n_names++] = pod_arg(a);
 			continue;
 		}
 		char *end = NULL;
@@ -1486,7 +1434,7 @@ int cmd_delete(int argc, char **argv)
 		grace = 0;
 	if (grace == 0 && !force)
 		grace = 1; /* kubectl: --grace-period=0 without --force means 1 */
-	if (!serve_pid(&o)) {
+	if (!cli_serve_pid(o.state)) {
 		fprintf(stderr, "The connection to the server was refused: no podlife serve is running on %s\n",
 		        o.state);
 		goto out;
@@ -1524,7 +1472,7 @@ int cmd_delete(int argc, char **argv)
 		for (size_t k = 0; root && k < n_names; k++)
 			left |= deleted[k] && find_entry(root, o.ns, names[k]) != NULL;
 		json_decref(root);
-		if (!left || !serve_pid(&o))
+		if (!left || !cli_serve_pid(o.state))
 			break;
 		struct timespec ts = {0, 100 * 1000000L};
 		nanosleep(&ts, NULL);

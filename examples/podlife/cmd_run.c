@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <podlife.h>
@@ -65,13 +64,6 @@ static void usage_run(FILE *f)
 	        "Exit status: 0 all pods Succeeded, 1 one Failed, 2 usage, 3 interrupted.\n");
 }
 
-static int64_t mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- output: the timeline of cmd_simulate.c, JSON lines naming the pod ------------ */
 
 static const char *ns_or_default(const char *ns)
@@ -106,7 +98,7 @@ static void on_changed(void *ud, const char *ns, const char *name)
 	runctx *c = ud;
 	prow *p = find_pod(c, ns, name);
 	if (p && p->added)
-		print_row(c, p, mono_now());
+		print_row(c, p, cli_mono_ms());
 }
 
 /* ---- the loop -------------------------------------------------------------------- */
@@ -399,10 +391,8 @@ int cmd_run(int argc, char **argv)
 		c.pods[i].name = podlife_pod_name(c.pods[i].pod);
 	}
 	podlife_engine_config cfg = PODLIFE_ENGINE_CONFIG_INIT;
-	char host[256] = "node";
-	if (gethostname(host, sizeof host) != 0)
-		snprintf(host, sizeof host, "node");
-	host[sizeof host - 1] = 0;
+	char host[256];
+	cli_hostname(host, sizeof host);
 	cfg.node_name = host;
 	cfg.backend = rt_backend(r);
 	cfg.probes = rt_probes(r);
@@ -423,7 +413,7 @@ int cmd_run(int argc, char **argv)
 	rt_attach(r, c.e);
 	add_secrets(&c, data, len);
 
-	c.t0 = mono_now();
+	c.t0 = cli_mono_ms();
 	if (!quiet && !c.json)
 		tl_header(stdout);
 	int failed = 0;
@@ -437,7 +427,7 @@ int cmd_run(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		print_row(&c, p, mono_now());
+		print_row(&c, p, cli_mono_ms());
 	}
 
 	struct pollfd fds[2] = {{rt_fd(r), POLLIN, 0}, {c.sigfd, POLLIN, 0}};
@@ -447,7 +437,7 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "podlife run: %s\n", podlife_strerror(erc));
 	}
 
-	int64_t now = mono_now();
+	int64_t now = cli_mono_ms();
 	for (size_t i = 0; i < c.n_pods; i++) {
 		prow *p = &c.pods[i];
 		if (!p->added)

@@ -51,8 +51,7 @@
 #include <podlife.h>
 
 #include "cli.h"
-
-/* cmd_client.c: the default state directory, shared with the clients. */
+#include "timeline.h"
 
 #ifdef PODLIFE_CLI_NO_RUNTIME
 
@@ -129,21 +128,6 @@ static volatile sig_atomic_t serve_sig_fd = -1;
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
 {
 	const unsigned char *p = data;
@@ -174,18 +158,6 @@ static void rfc3339(int64_t ms, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* kubectl-style age: 0s, 45s, 2m30s, 1h5m. */
-static void fmt_age(char *buf, size_t n, int64_t ms)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-	if (s < 120)
-		snprintf(buf, n, "%" PRId64 "s", s);
-	else if (s < 3600)
-		snprintf(buf, n, "%" PRId64 "m%" PRId64 "s", s / 60, s % 60);
-	else
-		snprintf(buf, n, "%" PRId64 "h%" PRId64 "m", s / 3600, (s / 60) % 60);
-}
-
 /* Writes `data` to dir/name through a temporary file and rename(2). */
 static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
 {
@@ -195,17 +167,10 @@ static int write_atomic(const char *dir, const char *name, const char *data, siz
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
+	if (cli_write_all(fd, data, len) != 0) {
+		close(fd);
+		unlink(tmp);
+		return -1;
 	}
 	if (close(fd) != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);
@@ -224,68 +189,11 @@ static int write_json_atomic(const char *dir, const char *name, json_t *j)
 	return rc;
 }
 
-/* Reads a whole file (at most `max` bytes, else ETOOBIG in *err).  NULL on error. */
-static char *read_file(int dirfd, const char *path, size_t max, size_t *len, int *err)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = errno;
-		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (!buf) {
-			*err = ENOMEM;
-			break;
-		}
-		if (n == cap) {
-			if (cap > max) {
-				free(buf);
-				buf = NULL;
-				*err = EFBIG;
-				break;
-			}
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				continue;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			*err = errno;
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (buf && n > max) {
-		free(buf);
-		*err = EFBIG;
-		return NULL;
-	}
-	if (buf) {
-		buf[n] = 0;
-		*len = n;
-	}
-	return buf;
-}
-
 /* ---- output ------------------------------------------------------------------ */
 
 static void stamp(serve *s, char *buf, size_t n)
 {
-	fmt_age(buf, n, mono_ms() - s->t0);
+	tl_fmt_age(buf, n, cli_mono_ms() - s->t0);
 }
 
 static void say(serve *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -431,14 +339,14 @@ static void save_status(serve *s)
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "node", json_string(s->node));
-	json_object_set_new(root, "written_ms", json_integer(wall_ms()));
+	json_object_set_new(root, "written_ms", json_integer(cli_wall_ms()));
 	json_object_set_new(root, "pid", json_integer(getpid()));
 	json_object_set_new(root, "pods", arr);
 	if (write_json_atomic(s->state, "pods.json", root) != 0)
 		fprintf(stderr, "podlife serve: %s/pods.json: %s\n", s->state, strerror(errno));
 	json_decref(root);
 	s->dirty_status = false;
-	s->next_status = mono_ms() + SERVE_STATUS_MS;
+	s->next_status = cli_mono_ms() + SERVE_STATUS_MS;
 }
 
 /* ---- pods ------------------------------------------------------------------------ */
@@ -454,7 +362,7 @@ static spod *new_pod(serve *s, const char *ns, const char *name, const char *fil
 	p->name = xstrdup(name);
 	p->file = xstrdup(file);
 	p->hash = hash;
-	p->created_ms = wall_ms();
+	p->created_ms = cli_wall_ms();
 	spod **tail = &s->pods;
 	while (*tail)
 		tail = &(*tail)->next;
@@ -501,7 +409,7 @@ static json_t *served_json(serve *s, podlife_pod *pod, const char *ns, const cha
 	json_object_set_new(md, "name", json_string(name));
 	json_object_set_new(md, "namespace", json_string(ns));
 	char ts[40], hb[32];
-	rfc3339(wall_ms(), ts, sizeof ts);
+	rfc3339(cli_wall_ms(), ts, sizeof ts);
 	json_object_set_new(md, "creationTimestamp", json_string(ts));
 	json_t *an = json_object_get(md, "annotations");
 	if (!json_is_object(an)) {
@@ -543,10 +451,10 @@ static void delete_pod(serve *s, spod *p, int64_t grace, const char *why)
 		        podlife_strerror(rc));
 		return;
 	}
-	if (!p->deleting)
-		p->deletion_ms = wall_ms();
-	if (!p->deleting)
+	if (!p->deleting) {
+		p->deletion_ms = cli_wall_ms();
 		say(s, "%s: deleting pod %s/%s (%s)", *p->file ? p->file : "-", p->ns, p->name, why);
+	}
 	p->deleting = true;
 	s->dirty_state = s->dirty_status = s->need_reconcile = true;
 }
@@ -663,7 +571,7 @@ static void free_file(sfile *f)
 /* Reads the directory: the files sorted by name, re-parsed when changed. */
 static void scan(serve *s)
 {
-	s->next_rescan = mono_ms() + SERVE_RESCAN_MS;
+	s->next_rescan = cli_mono_ms() + SERVE_RESCAN_MS;
 	s->rescan_at = INT64_MAX;
 	s->need_reconcile = true;
 	int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -703,7 +611,7 @@ static void scan(serve *s)
 			continue; /* subdirectories are not recursed, other files skipped */
 		size_t len = 0;
 		int err = 0;
-		char *data = read_file(dfd, names[i], SERVE_MAX_FILE, &len, &err);
+		char *data = cli_read_file(dfd, names[i], SERVE_MAX_FILE, &len, &err);
 		if (!data) {
 			if (err == ENOENT)
 				continue;
@@ -788,17 +696,18 @@ static void drop_tomb(serve *s, tomb *t)
 	free(t);
 }
 
-static void add_tomb(serve *s, const spod *p)
+static bool add_tomb(serve *s, const char *ns, const char *name, const char *file, uint64_t hash)
 {
 	tomb *t = calloc(1, sizeof *t);
 	if (!t)
-		return;
-	t->ns = xstrdup(p->ns);
-	t->name = xstrdup(p->name);
-	t->file = xstrdup(p->file);
-	t->hash = p->hash;
+		return false;
+	t->ns = xstrdup(ns);
+	t->name = xstrdup(name);
+	t->file = xstrdup(file);
+	t->hash = hash;
 	t->next = s->tombs;
 	s->tombs = t;
+	return true;
 }
 
 /*
@@ -857,7 +766,7 @@ static void reconcile(serve *s)
 		podlife_engine_remove_pod(s->e, p->ns, p->name);
 		say(s, "removed pod %s/%s", p->ns, p->name);
 		if (p->user_deleted && same)
-			add_tomb(s, p);
+			add_tomb(s, p->ns, p->name, p->file, p->hash);
 		unlink_pod(s, p);
 		s->dirty_state = s->dirty_status = true;
 	}
@@ -885,7 +794,7 @@ static void restore(serve *s)
 	cli_pathf(path, sizeof path, "%s/snapshot.json", s->state);
 	size_t len = 0;
 	int err = 0;
-	char *snap = read_file(AT_FDCWD, path, (size_t)1 << 30, &len, &err);
+	char *snap = cli_read_file(AT_FDCWD, path, (size_t)1 << 30, &len, &err);
 	if (!snap)
 		return;
 	podlife_error *perr = NULL;
@@ -934,15 +843,8 @@ static void restore(serve *s)
 		const char *file = json_string_value(json_object_get(v, "file"));
 		if (!ns || !name || !file)
 			continue;
-		tomb *t = calloc(1, sizeof *t);
-		if (!t)
+		if (!add_tomb(s, ns, name, file, hex_hash(json_string_value(json_object_get(v, "hash")))))
 			break;
-		t->ns = xstrdup(ns);
-		t->name = xstrdup(name);
-		t->file = xstrdup(file);
-		t->hash = hex_hash(json_string_value(json_object_get(v, "hash")));
-		t->next = s->tombs;
-		s->tombs = t;
 	}
 	json_decref(root);
 	size_t count = 0;
@@ -954,19 +856,6 @@ static void restore(serve *s)
 }
 
 /* ---- the control socket ---------------------------------------------------------------- */
-
-static void control_reply(int fd, const char *text)
-{
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
-}
 
 /* "delete NS/NAME GRACE" (GRACE -1: the pod's own) and "ping". */
 static void control_command(serve *s, int fd, char *line)
@@ -998,7 +887,7 @@ static void control_command(serve *s, int fd, char *line)
 	} else {
 		snprintf(reply, sizeof reply, "error unknown command\n");
 	}
-	control_reply(fd, reply);
+	cli_write_all(fd, reply, strlen(reply));
 }
 
 static void control_accept(serve *s)
@@ -1011,19 +900,7 @@ static void control_accept(serve *s)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 		char line[1024];
-		size_t n = 0;
-		while (n + 1 < sizeof line) {
-			ssize_t r = read(fd, line + n, sizeof line - 1 - n);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			if (memchr(line, '\n', n))
-				break;
-		}
-		line[n] = 0;
-		if (n)
+		if (cli_read_line(fd, line, sizeof line))
 			control_command(s, fd, line);
 		close(fd);
 	}
@@ -1034,8 +911,7 @@ static int control_listen(serve *s)
 	struct sockaddr_un sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	int n = cli_pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", s->state);
-	if (n < 0 || (size_t)n >= sizeof sa.sun_path) {
+	if (cli_pathf(sa.sun_path, sizeof sa.sun_path, "%s/serve.sock", s->state) != 0) {
 		fprintf(stderr, "podlife serve: %s/serve.sock: path too long for a socket\n", s->state);
 		return -1;
 	}
@@ -1075,11 +951,11 @@ static void inotify_read(serve *s)
 			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
 				if (ev->mask & IN_IGNORED)
 					s->ino_wd = -1;
-				s->rescan_at = mono_ms() + SERVE_DEBOUNCE_MS;
+				s->rescan_at = cli_mono_ms() + SERVE_DEBOUNCE_MS;
 			} else if (ev->mask & IN_Q_OVERFLOW) {
-				s->rescan_at = mono_ms();
+				s->rescan_at = cli_mono_ms();
 			} else if (ev->len == 0 || ev->name[0] != '.') {
-				s->rescan_at = mono_ms() + SERVE_DEBOUNCE_MS;
+				s->rescan_at = cli_mono_ms() + SERVE_DEBOUNCE_MS;
 			}
 			p += sizeof *ev + ev->len;
 		}
@@ -1114,7 +990,7 @@ static int on_wake(void *ud, podlife_engine *e, struct pollfd *fds, size_t nfds)
 	}
 	for (int i = 0; i < 4; i++)
 		fds[i].revents = 0;
-	int64_t now = mono_ms();
+	int64_t now = cli_mono_ms();
 	return s->stop || s->need_reconcile || s->dirty_state || s->dirty_status ||
 	       now >= s->rescan_at || now >= s->next_rescan || now >= s->next_status;
 }
@@ -1128,25 +1004,6 @@ static int usage(void)
 	        "                     [--node-label K=V]... [--runtime process|crun|runc]\n"
 	        "                     [--docker-config FILE]... [--insecure-registry HOST:PORT]...\n");
 	return 2;
-}
-
-/* 1 when serve.pid names another live process. */
-static long serve_running(const char *state)
-{
-	char path[PATH_MAX];
-	cli_pathf(path, sizeof path, "%s/serve.pid", state);
-	FILE *f = fopen(path, "r");
-	long pid = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	if (pid <= 0 || pid == (long)getpid())
-		return 0;
-	if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
-		return pid;
-	return 0;
 }
 
 static int mkdir_p(const char *path)
@@ -1240,9 +1097,7 @@ int cmd_serve(int argc, char **argv)
 		dirbuf[l - 1] = 0; /* trailing '/' trimmed, as the kubelet does */
 	s->dir = dirbuf;
 	if (!node) {
-		if (gethostname(host, sizeof host) != 0)
-			snprintf(host, sizeof host, "node");
-		host[sizeof host - 1] = 0;
+		cli_hostname(host, sizeof host);
 		node = host;
 	}
 	s->node = node;
@@ -1253,8 +1108,8 @@ int cmd_serve(int argc, char **argv)
 		goto out_args;
 	}
 	s->state = state;
-	long other = serve_running(state);
-	if (other) {
+	long other = cli_serve_pid(state);
+	if (other && other != (long)getpid()) {
 		fprintf(stderr, "podlife serve: already serving from %s (pid %ld)\n", state, other);
 		goto out_args;
 	}
@@ -1329,7 +1184,7 @@ int cmd_serve(int argc, char **argv)
 		goto out_args;
 	}
 	rt_attach(s->r, s->e);
-	s->t0 = mono_ms();
+	s->t0 = cli_mono_ms();
 
 	char pidtext[32];
 	snprintf(pidtext, sizeof pidtext, "%ld\n", (long)getpid());
@@ -1352,10 +1207,8 @@ int cmd_serve(int argc, char **argv)
 
 	say(s, "serving static pods from %s as node %s (state %s, %s runtime)", s->dir, node, state,
 	    kind == RT_PROCESS ? "process" : kind == RT_CRUN ? "crun" : "runc");
-	printf("%-8s  %-5s  %-24s  %-6s  %-24s  %-10s  %s\n", "TIME", "KIND", "NAME", "READY",
-	       "STATUS", "RESTARTS", "PHASE");
+	tl_header(stdout);
 	restore(s);
-	s->rescan_at = INT64_MAX;
 	scan(s);
 	reconcile(s);
 	save_state(s);
@@ -1371,7 +1224,7 @@ int cmd_serve(int argc, char **argv)
 		fds[i].revents = 0;
 	}
 	while (!s->stop) {
-		int64_t now = mono_ms();
+		int64_t now = cli_mono_ms();
 		int64_t until = s->next_rescan;
 		if (s->rescan_at < until)
 			until = s->rescan_at;
@@ -1388,7 +1241,7 @@ int cmd_serve(int argc, char **argv)
 		}
 		if (s->stop)
 			break;
-		now = mono_ms();
+		now = cli_mono_ms();
 		if (now >= s->rescan_at || now >= s->next_rescan) {
 			watch_dir(s);
 			scan(s);
@@ -1397,7 +1250,7 @@ int cmd_serve(int argc, char **argv)
 			reconcile(s);
 		if (s->dirty_state)
 			save_state(s);
-		if (s->dirty_status || mono_ms() >= s->next_status)
+		if (s->dirty_status || cli_mono_ms() >= s->next_status)
 			save_status(s);
 	}
 	if (rc == PODLIFE_OK) {

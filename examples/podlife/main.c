@@ -4,10 +4,14 @@
  * uses only libpodlife's public API.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <podlife.h>
@@ -46,46 +50,144 @@ static void usage(FILE *f)
 	fprintf(f, "\npodlife --version prints the library version.\n");
 }
 
+char *cli_read_fd(int fd, size_t max, size_t *len, int *err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		if (n == cap) {
+			char *nb = cap > max ? NULL : realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				*err = cap > max ? EFBIG : ENOMEM;
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = errno;
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (!buf) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	if (n > max) {
+		free(buf);
+		*err = EFBIG;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+char *cli_read_file(int dirfd, const char *path, size_t max, size_t *len, int *err)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return NULL;
+	}
+	char *buf = cli_read_fd(fd, max, len, err);
+	close(fd);
+	return buf;
+}
+
 char *cli_read_input(const char *path, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "podlife: %s: cannot open file\n", path);
 		return NULL;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (n < cap) {
-			if (ferror(f)) {
-				fprintf(stderr, "podlife: %s: read error\n", path);
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		if (cap > ((size_t)64 << 20)) {
-			fprintf(stderr, "podlife: %s: file too large\n", path);
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		char *nb = realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (buf)
-		*len = n;
+	int err = 0;
+	char *buf = cli_read_fd(fd, ((size_t)128 << 20) - 1, len, &err);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (!buf && err == EFBIG)
+		fprintf(stderr, "podlife: %s: file too large\n", path);
+	else if (!buf && err != ENOMEM)
+		fprintf(stderr, "podlife: %s: read error\n", path);
 	return buf;
+}
+
+int cli_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, p + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+size_t cli_read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	while (n + 1 < len) {
+		ssize_t r = read(fd, buf + n, len - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (memchr(buf, '\n', n))
+			break;
+	}
+	buf[n] = 0;
+	return n;
+}
+
+int64_t cli_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t cli_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cli_hostname(char *buf, size_t len)
+{
+	if (gethostname(buf, len) != 0)
+		snprintf(buf, len, "node");
+	buf[len - 1] = 0;
+}
+
+long cli_serve_pid(const char *state)
+{
+	char path[PATH_MAX];
+	cli_pathf(path, sizeof path, "%s/serve.pid", state);
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		return pid;
+	return 0;
 }
 
 /* The state directory: --state-dir, else /run/podlife as root, else
