@@ -105,11 +105,12 @@ int rt_mkdir_p(const char *path, mode_t mode)
 int rt_write_file(const char *path, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a name of its own: threads (the pull thread) may write the same path */
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	size_t off = 0;
@@ -126,6 +127,7 @@ int rt_write_file(const char *path, const char *data, size_t len)
 		}
 		off += (size_t)w;
 	}
+	fchmod(fd, 0644);
 	if (close(fd) != 0 || rename(tmp, path) != 0) {
 		int e = errno;
 		unlink(tmp);

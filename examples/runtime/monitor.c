@@ -56,7 +56,7 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
-static void reset_signals(void)
+void rt_reset_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -113,7 +113,7 @@ static void container_child(const rt_spawn *s, int out_w, int err_w, int status_
 		close(out_w);
 	if (err_w > 2)
 		close(err_w);
-	reset_signals();
+	rt_reset_signals();
 	if (s->setup) {
 		msg[0] = 0;
 		if (s->setup(s->setup_ud, msg, sizeof msg) != 0) {
@@ -230,7 +230,7 @@ static void monitor_main(const rt_spawn *s, int report)
 			close(null);
 	}
 	close_from(4);
-	reset_signals();
+	rt_reset_signals();
 	signal(SIGPIPE, SIG_IGN);
 
 	int log = open(s->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -296,7 +296,7 @@ static void monitor_main(const rt_spawn *s, int report)
 			p[n++] = (struct pollfd){err.fd, POLLIN, 0};
 		if (pidfd >= 0)
 			p[n++] = (struct pollfd){pidfd, POLLIN, 0};
-		if (n == 0 || (pidfd < 0 && out.fd < 0 && err.fd < 0))
+		if (n == 0)
 			break;
 		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)

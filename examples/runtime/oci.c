@@ -72,24 +72,6 @@ typedef struct oci {
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, mode) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -116,11 +98,12 @@ static int read_text(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* Removes a directory tree that holds only directories and other files
- * rmdir does not care about (cgroup directories); depth first. */
-static void rmdir_tree(const char *path)
+/* Removes a cgroup directory, with `recursive` the tree of directories
+ * below it too (cgroup directories hold only directories and files
+ * rmdir does not care about); depth first. */
+static void cgroup_rmdir(const char *path, int recursive)
 {
-	DIR *d = opendir(path);
+	DIR *d = recursive ? opendir(path) : NULL;
 	if (d) {
 		struct dirent *e;
 		while ((e = readdir(d))) {
@@ -129,41 +112,10 @@ static void rmdir_tree(const char *path)
 				continue;
 			char sub[PATH_MAX];
 			if (snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) < (int)sizeof(sub))
-				rmdir_tree(sub);
+				cgroup_rmdir(sub, 1);
 		}
 		closedir(d);
 	}
-	rmdir(path);
-}
-
-/* rm -rf without following symlinks. */
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (d) {
-			struct dirent *e;
-			while ((e = readdir(d))) {
-				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-					continue;
-				char sub[PATH_MAX];
-				if (snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) <
-				    (int)sizeof(sub))
-					rm_rf(sub);
-			}
-			closedir(d);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static void rmdir_void(const char *path)
-{
 	rmdir(path);
 }
 
@@ -174,9 +126,8 @@ static void cgroup_remove(const char *rel, int recursive)
 	if (!rel[0] || strcmp(rel, "/") == 0)
 		return;
 	char p[PATH_MAX];
-	void (*rm)(const char *) = recursive ? rmdir_tree : rmdir_void;
 	snprintf(p, sizeof(p), "/sys/fs/cgroup%s", rel);
-	rm(p);
+	cgroup_rmdir(p, recursive);
 	DIR *d = opendir("/sys/fs/cgroup");
 	if (!d)
 		return;
@@ -185,7 +136,7 @@ static void cgroup_remove(const char *rel, int recursive)
 		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
 			continue; /* symlinks (cpu -> cpu,cpuacct) are the same hierarchies */
 		if (snprintf(p, sizeof(p), "/sys/fs/cgroup/%s%s", e->d_name, rel) < (int)sizeof(p))
-			rm(p);
+			cgroup_rmdir(p, recursive);
 	}
 	closedir(d);
 }
@@ -370,7 +321,7 @@ static int host_pause_rootfs(oci *o, const char *state, char *err, size_t len)
 	static const char *const dirs[] = {"proc", "dev", "sys", "etc", "tmp", NULL};
 	for (size_t i = 0; dirs[i]; i++) {
 		snprintf(dst, sizeof(dst), "%s/%s", root, dirs[i]);
-		if (mkdir_p(dst, 0755) != 0) {
+		if (rt_mkdir_p(dst, 0755) != 0) {
 			snprintf(err, len, "cannot create %s: %s", dst, strerror(errno));
 			return -1;
 		}
@@ -513,7 +464,7 @@ static int oci_sandbox_run(rt *r, const podlife_sandbox_config *cfg, rt_sandbox 
 	oci *o = drv(r);
 	char dir[PATH_MAX + 16], path[PATH_MAX + 32], cg[PATH_MAX], leaf[PATH_MAX + 8], id[96];
 	snprintf(dir, sizeof(dir), "%s/pause", sb->dir);
-	if (mkdir_p(dir, 0755) != 0) {
+	if (rt_mkdir_p(dir, 0755) != 0) {
 		snprintf(err, len, "cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -622,9 +573,9 @@ static void oci_sandbox_remove(rt *r, rt_sandbox *sb)
 		cgroup_remove(cg, 0); /* <own>/podlife, when no other pod uses it */
 	}
 	snprintf(path, sizeof(path), "%s/pause", sb->dir);
-	rm_rf(path);
+	rt_rm_rf(path);
 	snprintf(path, sizeof(path), "%s/volumes", sb->dir);
-	rm_rf(path); /* the pod's emptyDirs */
+	rt_rm_rf(path); /* the pod's emptyDirs */
 }
 
 /* ---- images ------------------------------------------------------------------- */
@@ -835,7 +786,7 @@ static int volume_mounts(const podlife_container_config *cfg, const char *base,
 			char vdir[PATH_MAX];
 			snprintf(vdir, sizeof(vdir), "%.3000s/volumes/%s", sb ? sb->dir : "/nonexistent",
 			         name);
-			if (mkdir_p(vdir, 0777) != 0) {
+			if (rt_mkdir_p(vdir, 0777) != 0) {
 				snprintf(err, len, "cannot create the emptyDir %s: %s", vdir,
 				         strerror(errno));
 				return -1;
@@ -845,7 +796,7 @@ static int volume_mounts(const podlife_container_config *cfg, const char *base,
 		} else if (hp) {
 			const char *type = get_str(pod, "spec.volumes[%zu].hostPath.type", j);
 			if (type && strcmp(type, "DirectoryOrCreate") == 0)
-				mkdir_p(hp, 0755);
+				rt_mkdir_p(hp, 0755);
 			snprintf(src, sizeof(src), "%s", hp);
 		} else {
 			snprintf(err, len,
@@ -862,7 +813,7 @@ static int volume_mounts(const podlife_container_config *cfg, const char *base,
 			size_t l = strlen(src);
 			snprintf(src + l, sizeof(src) - l, "/%s", sub);
 			if (t != PODLIFE_VALUE_NULL)
-				mkdir_p(src, 0777);
+				rt_mkdir_p(src, 0777);
 		}
 		char *s = strdup(src);
 		if (!s)
@@ -992,7 +943,7 @@ static int oci_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb
 	char pod_cg[PATH_MAX];
 	pod_cgroup(o, sb->id, pod_cg, sizeof(pod_cg));
 	snprintf(p.parent, sizeof(p.parent), "%.2000s/%s", pod_cg, c->id);
-	if (mkdir_p(p.bundle, 0755) != 0) {
+	if (rt_mkdir_p(p.bundle, 0755) != 0) {
 		snprintf(err, len, "cannot create %s: %s", p.bundle, strerror(errno));
 		goto done;
 	}
@@ -1037,7 +988,7 @@ static int oci_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb
 			snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s", p.parent);
 			char num[32];
 			snprintf(num, sizeof(num), "%" PRId64, mem);
-			if (mkdir_p(f, 0755) != 0) {
+			if (rt_mkdir_p(f, 0755) != 0) {
 				snprintf(err, len, "cannot create the memory cgroup %s: %s", f,
 				         strerror(errno));
 				goto done;
@@ -1214,7 +1165,7 @@ static void oci_remove(rt *r, rt_ctr *c)
 	paths_of(o, c, &p);
 	run_rt(o, (const char *const[]){"delete", "-f", c->id, NULL}, NULL, 0);
 	cgroup_remove(p.parent, 1);
-	rm_rf(p.bundle);
+	rt_rm_rf(p.bundle);
 }
 
 static int oci_exec_argv(rt *r, rt_ctr *c, const char *const *argv, size_t argc, char ***out)

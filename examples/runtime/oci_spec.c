@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "rt_int.h"
+
 /* The capabilities containerd and Docker give a container by default. */
 static const char *const default_caps[] = {
 	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
@@ -145,13 +147,12 @@ int oci_spec_write(const oci_spec_in *in, const char *path, char *err, size_t le
 		snprintf(err, len, "cannot build the OCI spec");
 		return -1;
 	}
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int rc = json_dump_file(root, tmp, JSON_INDENT(2));
+	char *txt = json_dumps(root, JSON_INDENT(2));
 	json_decref(root);
-	if (rc != 0 || rename(tmp, path) != 0) {
+	int rc = txt ? rt_write_file(path, txt, strlen(txt)) : -1;
+	free(txt);
+	if (rc != 0) {
 		snprintf(err, len, "cannot write %s", path);
-		unlink(tmp);
 		return -1;
 	}
 	return 0;

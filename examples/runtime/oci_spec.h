@@ -59,7 +59,8 @@ char **oci_process_args(char *const *entrypoint, char *const *cmd, char *const *
 /*
  * Expands $(VAR) references in s against env ("K=V"): a known name is
  * replaced, an unknown one kept as written, $$ stands for $ (Kubernetes'
- * expansion.MappingFuncFor).  Owned result.
+ * expansion.MappingFuncFor).  Owned result.  The process backend
+ * (process.c) expands its env values and command lines with it too.
  */
 char *oci_expand(const char *s, char *const *env);
 

@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oci_spec.h"
 #include "rt_int.h"
 
 typedef struct pmount {
@@ -51,7 +52,6 @@ typedef struct pmount {
 /* Per container: what the monitor's child needs to set up. */
 typedef struct pctr {
 	struct pctr *next;
-	char id[64];
 	pmount *m;
 	size_t n_m;
 	pid_t pid;
@@ -130,13 +130,6 @@ static int p_sandbox_run(rt *r, const podlife_sandbox_config *cfg, rt_sandbox *s
 	return 0;
 }
 
-static int p_sandbox_stop(rt *r, rt_sandbox *sb)
-{
-	(void)r;
-	(void)sb;
-	return 0;
-}
-
 /* ---- string vectors ------------------------------------------------------------- */
 
 typedef struct strv {
@@ -195,60 +188,6 @@ static void env_set(strv *env, const char *name, const char *value)
 		}
 	}
 	sv_push(env, kv);
-}
-
-static const char *env_get(const strv *env, const char *name, size_t nl)
-{
-	for (size_t i = env->n; i-- > 0;)
-		if (strncmp(env->v[i], name, nl) == 0 && env->v[i][nl] == '=')
-			return env->v[i] + nl + 1;
-	return NULL;
-}
-
-/* Kubernetes' $(VAR) expansion (third_party/forked/golang/expansion):
- * $(NAME) from the map when defined, left as written otherwise; $$ is $. */
-static char *expand(const char *s, const strv *env)
-{
-	size_t cap = strlen(s) + 1, n = 0;
-	char *out = malloc(cap);
-	for (const char *p = s; out && *p;) {
-		const char *add = p;
-		size_t alen = 1;
-		if (p[0] == '$' && p[1] == '$') {
-			alen = 1;
-			p += 2;
-		} else if (p[0] == '$' && p[1] == '(') {
-			const char *end = strchr(p + 2, ')');
-			const char *val = end ? env_get(env, p + 2, (size_t)(end - p - 2)) : NULL;
-			if (val) {
-				add = val;
-				alen = strlen(val);
-				p = end + 1;
-			} else if (end) {
-				alen = (size_t)(end - p + 1);
-				p = end + 1;
-			} else {
-				alen = strlen(p);
-				p += alen;
-			}
-		} else {
-			p++;
-		}
-		if (n + alen + 1 > cap) {
-			cap = (n + alen + 1) * 2;
-			char *o = realloc(out, cap);
-			if (!o) {
-				free(out);
-				return NULL;
-			}
-			out = o;
-		}
-		memcpy(out + n, add, alen);
-		n += alen;
-	}
-	if (out)
-		out[n] = 0;
-	return out;
 }
 
 static const char *pod_str(const podlife_pod *pod, const char *path)
@@ -479,8 +418,6 @@ static int p_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb, 
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	snprintf(pc->id, sizeof pc->id, "%s", c->id);
-
 	env_set(&env, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	env_set(&env, "HOSTNAME", cfg->pod_name);
 	struct passwd *pw = getpwuid(geteuid());
@@ -501,7 +438,7 @@ static int p_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb, 
 		rt_pathf(path, sizeof path, "%s.env[%zu].value", base, i);
 		const char *val = pod_str(pod, path);
 		if (val) {
-			char *x = expand(val, &env);
+			char *x = oci_expand(val, env.v);
 			if (x)
 				env_set(&env, name, x);
 			free(x);
@@ -559,7 +496,7 @@ static int p_create(rt *r, const podlife_container_config *cfg, rt_sandbox *sb, 
 		for (size_t i = 0; i < n; i++) {
 			rt_pathf(path, sizeof path, "%s.%s[%zu]", base, what, i);
 			const char *s = pod_str(pod, path);
-			sv_push(&argv, expand(s ? s : "", &env));
+			sv_push(&argv, oci_expand(s ? s : "", env.v));
 		}
 	}
 	if (env.oom || argv.oom) {
@@ -707,7 +644,7 @@ const rt_driver rt_driver_process = {
 	.init = p_init,
 	.fini = p_fini,
 	.sandbox_run = p_sandbox_run,
-	.sandbox_stop = p_sandbox_stop,
+	.sandbox_stop = NULL,
 	.sandbox_remove = NULL,
 	.image_status = NULL,
 	.image_pull = NULL,

@@ -24,7 +24,6 @@ typedef struct rt_sandbox {
 	int host_network;
 	pid_t holder;                 /* process holding the namespaces (pause), 0 none */
 	bool running;
-	void *drv;                    /* the driver's own data */
 } rt_sandbox;
 
 typedef struct rt_ctr {
@@ -37,7 +36,6 @@ typedef struct rt_ctr {
 	char log_path[PATH_MAX];
 	pid_t monitor;                /* 0 before start */
 	int state;                    /* 0 created, 1 running, 2 exited */
-	int64_t started_ms, finished_ms;
 	podlife_exit exit;
 	/* prepared by the driver's create, used by its start (owned, NULL-terminated) */
 	char **argv, **envp;
@@ -96,6 +94,10 @@ void rt_strv_free(char **v);
  * calling thread and back), or in the caller's namespace when it is "". */
 int rt_netns_socket(void *ud, const podlife_probe_request *req, int domain, int type,
                     int protocol);
+
+/* monitor.c: in a child after fork, before exec: every signal's default
+ * action and an empty signal mask. */
+void rt_reset_signals(void);
 
 /* logs.c: file helpers for every backend. */
 int64_t rt_unix_ms(void);                     /* CLOCK_REALTIME in ms */

@@ -77,7 +77,6 @@ typedef struct rt_exec {
 
 typedef struct pull_job {
 	struct pull_job *next;
-	rt *r;
 	uint64_t token;
 	char *image;
 	podlife_auth *auth;
@@ -208,6 +207,37 @@ void rt_set_driver_data(rt *r, void *d)
 	r->drv_data = d;
 }
 
+/* A zeroed sandbox, with room for it in r->sbs (not added yet); NULL
+ * when out of memory. */
+static rt_sandbox *sandbox_alloc(rt *r)
+{
+	rt_sandbox *sb = calloc(1, sizeof *sb);
+	rt_sandbox **v = realloc(r->sbs, (r->n_sbs + 1) * sizeof *v);
+	if (v)
+		r->sbs = v;
+	if (!sb || !v) {
+		free(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+/* A zeroed container entry (no pidfd), with room for it in r->ctrs (not
+ * added yet); NULL when out of memory. */
+static ctr_ent *ctr_alloc(rt *r)
+{
+	ctr_ent *ce = calloc(1, sizeof *ce);
+	ctr_ent **v = realloc(r->ctrs, (r->n_ctrs + 1) * sizeof *v);
+	if (v)
+		r->ctrs = v;
+	if (!ce || !v) {
+		free(ce);
+		return NULL;
+	}
+	ce->pidfd = -1;
+	return ce;
+}
+
 static rt_sandbox *sandbox_load(rt *r, const char *id)
 {
 	char path[PATH_MAX];
@@ -215,16 +245,11 @@ static rt_sandbox *sandbox_load(rt *r, const char *id)
 	json_t *o = json_load_file(path, 0, NULL);
 	if (!o)
 		return NULL;
-	rt_sandbox *sb = calloc(1, sizeof *sb);
-	rt_sandbox **v = realloc(r->sbs, (r->n_sbs + 1) * sizeof *v);
-	if (!sb || !v) {
-		free(sb);
-		if (v)
-			r->sbs = v;
+	rt_sandbox *sb = sandbox_alloc(r);
+	if (!sb) {
 		json_decref(o);
 		return NULL;
 	}
-	r->sbs = v;
 	const char *s;
 	snprintf(sb->id, sizeof sb->id, "%s", id);
 	snprintf(sb->dir, sizeof sb->dir, "%s/sandboxes/%s", r->state_dir, id);
@@ -331,16 +356,11 @@ static int sb_run(void *ud, const podlife_sandbox_config *cfg, uint64_t token, p
 {
 	rt *r = ud;
 	(void)token;
-	rt_sandbox *sb = calloc(1, sizeof *sb);
-	rt_sandbox **v = realloc(r->sbs, (r->n_sbs + 1) * sizeof *v);
-	if (!sb || !v) {
-		free(sb);
-		if (v)
-			r->sbs = v;
+	rt_sandbox *sb = sandbox_alloc(r);
+	if (!sb) {
 		snprintf(res->message, sizeof res->message, "out of memory");
 		return PODLIFE_ENOMEM;
 	}
-	r->sbs = v;
 	new_id(sb->id, sizeof sb->id);
 	snprintf(sb->ns, sizeof sb->ns, "%s", cfg->pod_namespace ? cfg->pod_namespace : "default");
 	snprintf(sb->pod, sizeof sb->pod, "%s", cfg->pod_name ? cfg->pod_name : "");
@@ -473,7 +493,6 @@ static int img_pull(void *ud, const char *image, const podlife_auth *auth, size_
 	pull_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return PODLIFE_ENOMEM;
-	j->r = r;
 	j->token = token;
 	j->image = strdup(image);
 	j->auth = n_auth ? calloc(n_auth, sizeof *j->auth) : NULL;
@@ -522,17 +541,11 @@ static int img_pull(void *ud, const char *image, const podlife_auth *auth, size_
 static int ctr_create(void *ud, const podlife_container_config *cfg, podlife_result *res)
 {
 	rt *r = ud;
-	ctr_ent *ce = calloc(1, sizeof *ce);
-	ctr_ent **v = realloc(r->ctrs, (r->n_ctrs + 1) * sizeof *v);
-	if (!ce || !v) {
-		free(ce);
-		if (v)
-			r->ctrs = v;
+	ctr_ent *ce = ctr_alloc(r);
+	if (!ce) {
 		snprintf(res->message, sizeof res->message, "out of memory");
 		return PODLIFE_ENOMEM;
 	}
-	r->ctrs = v;
-	ce->pidfd = -1;
 	rt_ctr *c = &ce->c;
 	new_id(c->id, sizeof c->id);
 	snprintf(c->dir, sizeof c->dir, "%s/containers/%s", r->state_dir, c->id);
@@ -597,7 +610,6 @@ static int ctr_start(void *ud, const char *id, podlife_result *res)
 		return PODLIFE_EBACKEND;
 	}
 	ce->c.state = 1;
-	ce->c.started_ms = mono_ms();
 	arm_timer(r);
 	return PODLIFE_OK;
 }
@@ -661,14 +673,7 @@ static void exec_child(char **argv, int out)
 	dup2(out, 2);
 	if (out > 2)
 		close(out);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int s = 1; s < NSIG; s++)
-		sigaction(s, &sa, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	rt_reset_signals();
 	execvp(argv[0], argv);
 	dprintf(1, "exec: \"%s\": %s\n", argv[0],
 	        errno == ENOENT ? "executable file not found in $PATH" : strerror(errno));
@@ -832,17 +837,11 @@ static int ctr_adopt(void *ud, const char *id, uint64_t token)
 	json_t *o = json_load_file(path, 0, NULL);
 	if (!o)
 		return PODLIFE_ENOTFOUND;
-	ce = calloc(1, sizeof *ce);
-	ctr_ent **v = realloc(r->ctrs, (r->n_ctrs + 1) * sizeof *v);
-	if (!ce || !v) {
-		free(ce);
-		if (v)
-			r->ctrs = v;
+	ce = ctr_alloc(r);
+	if (!ce) {
 		json_decref(o);
 		return PODLIFE_ENOMEM;
 	}
-	r->ctrs = v;
-	ce->pidfd = -1;
 	rt_ctr *c = &ce->c;
 	const char *s;
 	snprintf(c->id, sizeof c->id, "%s", id);
@@ -860,8 +859,6 @@ static int ctr_adopt(void *ud, const char *id, uint64_t token)
 	json_decref(o);
 	c->token = token;
 	c->monitor = (pid_t)read_num(dir, "monitor.pid");
-	int64_t started = read_num(dir, "started");
-	c->started_ms = started ? engine_ms(started) : 0;
 	podlife_exit ex = PODLIFE_EXIT_INIT;
 	if (read_exit(r, ce, dir, &ex) == 1) {
 		c->state = 2;
@@ -883,10 +880,8 @@ static int ctr_adopt(void *ud, const char *id, uint64_t token)
 
 int rt_available(rt_kind kind, const char *runtime_path, char *why, size_t len)
 {
-	if (kind == RT_PROCESS) {
-		(void)runtime_path;
+	if (kind == RT_PROCESS)
 		return 1;
-	}
 	const char *bin = kind == RT_CRUN ? "crun" : "runc";
 	if (!&rt_driver_oci) {
 		snprintf(why, len, "crun/runc backend not built");
@@ -951,9 +946,8 @@ int rt_new(const rt_options *o, rt **out, char *err, size_t errlen)
 		drv = &rt_driver_process;
 	else if (o->kind == RT_CRUN || o->kind == RT_RUNC)
 		drv = &rt_driver_oci;
-	if (!drv) {
-		snprintf(err, errlen, o->kind == RT_PROCESS ? "the process backend is not built"
-		                                            : "crun/runc backend not built");
+	if (!drv) { /* the OCI driver not built in, or an unknown kind */
+		snprintf(err, errlen, "crun/runc backend not built");
 		return -1;
 	}
 	rt *r = calloc(1, sizeof *r);
@@ -1234,7 +1228,6 @@ static void monitor_ended(rt *r, ctr_ent *ce, done_list *dl)
 	ce->c.state = 2;
 	ce->kill_at = 0;
 	ce->c.exit = ex;
-	ce->c.finished_ms = engine_ms(ex.finished_at_ms);
 	if (ce->pidfd >= 0) {
 		epoll_ctl(r->epfd, EPOLL_CTL_DEL, ce->pidfd, NULL);
 		close(ce->pidfd);
@@ -1246,10 +1239,7 @@ static void monitor_ended(rt *r, ctr_ent *ce, done_list *dl)
 	d->what = 0;
 	d->token = ce->c.token;
 	d->ex = ex;
-	d->ex.finished_at_ms = ce->c.finished_ms;
-	d->ex.message = NULL; /* static text only; set below */
-	if (ex.message)
-		d->ex.message = ex.message;
+	d->ex.finished_at_ms = engine_ms(ex.finished_at_ms);
 }
 
 static void exec_read(rt_exec *x)
@@ -1408,7 +1398,6 @@ void rt_dispatch(rt *r)
 		}
 	}
 	execs_collect(r, &dl);
-	arm_timer(r);
 	/* Notify last: the engine calls slots from inside, which change the tables. */
 	for (size_t i = 0; i < dl.n; i++) {
 		done *d = &dl.v[i];

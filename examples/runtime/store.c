@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rt_int.h"
 #include "store_int.h"
 
 #define MANIFEST_CAP (4u << 20)
@@ -41,80 +42,18 @@ static const char *MT_DOCKER_MANIFEST = "application/vnd.docker.distribution.man
 
 /* ---- files ------------------------------------------------------------------------ */
 
-static int mkdir_p(const char *path, mode_t mode)
+/* A whole file of at most cap bytes (NUL-terminated), or NULL. */
+static char *read_capped(const char *path, size_t cap, size_t *len)
 {
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-/* Reads a whole file of at most cap bytes (NUL-terminated). 1 read, 0 missing, -1 error. */
-static int read_file(const char *path, size_t cap, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	*out = NULL;
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || st.st_size < 0 || (uint64_t)st.st_size > cap) {
-		fclose(f);
-		errno = EFBIG;
-		return -1;
-	}
-	char *b = malloc((size_t)st.st_size + 1);
-	size_t n = b ? fread(b, 1, (size_t)st.st_size, f) : 0;
-	fclose(f);
-	if (!b || n != (size_t)st.st_size) {
+	size_t n;
+	char *b = rt_read_file(path, &n);
+	if (b && n > cap) {
 		free(b);
-		errno = EIO;
-		return -1;
+		return NULL;
 	}
-	b[n] = 0;
-	*out = b;
-	if (len)
+	if (b && len)
 		*len = n;
-	return 1;
-}
-
-/* Writes a file by a temporary name and rename: readers see all or nothing. */
-static int write_atomic(const char *path, const void *data, size_t len)
-{
-	char tmp[PATH_MAX + 16];
-	snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return -1;
-	const char *p = data;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, p + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	fchmod(fd, 0644);
-	if (off != len || close(fd) != 0 || rename(tmp, path) != 0) {
-		if (off != len)
-			close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return b;
 }
 
 static void blob_path(const store *s, const char *digest, char *buf, size_t len)
@@ -189,7 +128,7 @@ static int ref_path(const store *s, const ref *r, char *buf, size_t len)
 static int ref_read(const store *s, const ref *r, char out[72])
 {
 	char p[PATH_MAX + 256], *b = NULL;
-	if (ref_path(s, r, p, sizeof p) == 0 && read_file(p, 256, &b, NULL) == 1) {
+	if (ref_path(s, r, p, sizeof p) == 0 && (b = read_capped(p, 256, NULL))) {
 		b[strcspn(b, "\r\n ")] = 0;
 		int ok = st_digest_valid(b);
 		if (ok)
@@ -212,12 +151,12 @@ static int ref_write(const store *s, const ref *r, const char *digest)
 		return -1;
 	char *slash = strrchr(p, '/');
 	*slash = 0;
-	int rc = mkdir_p(p, 0755);
+	int rc = rt_mkdir_p(p, 0755);
 	*slash = '/';
 	if (rc)
 		return -1;
 	int n = snprintf(line, sizeof line, "%s\n", digest);
-	return write_atomic(p, line, (size_t)n);
+	return rt_write_file(p, line, (size_t)n);
 }
 
 /* ---- manifests and configs -------------------------------------------------------- */
@@ -338,7 +277,7 @@ static json_t *load_blob_json(const store *s, const char *digest, size_t cap)
 	char p[PATH_MAX + 128], *b;
 	size_t n;
 	blob_path(s, digest, p, sizeof p);
-	if (read_file(p, cap, &b, &n) != 1)
+	if (!(b = read_capped(p, cap, &n)))
 		return NULL;
 	json_t *j = load_json(b, n);
 	free(b);
@@ -366,20 +305,13 @@ static char **strv_from_json(json_t *a)
 	return v;
 }
 
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 void store_image_clear(store_image *im)
 {
 	if (!im)
 		return;
-	strv_free(im->entrypoint);
-	strv_free(im->cmd);
-	strv_free(im->env);
+	rt_strv_free(im->entrypoint);
+	rt_strv_free(im->cmd);
+	rt_strv_free(im->env);
 	free(im->working_dir);
 	free(im->user);
 	memset(im, 0, sizeof *im);
@@ -490,7 +422,7 @@ int store_open(const store_options *o, store **out, char *err, size_t errlen)
 		return -1;
 	}
 	char real[PATH_MAX];
-	if (mkdir_p(o->dir, 0755) || !realpath(o->dir, real)) {
+	if (rt_mkdir_p(o->dir, 0755) || !realpath(o->dir, real)) {
 		snprintf(err, errlen, "image store %s: %s", o->dir, strerror(errno));
 		free(s);
 		return -1;
@@ -504,7 +436,7 @@ int store_open(const store_options *o, store **out, char *err, size_t errlen)
 	static const char *subs[] = {"blobs/sha256", "refs", "rootfs", "tmp"};
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", s->dir, subs[i]);
-		if (mkdir_p(p, 0755)) {
+		if (rt_mkdir_p(p, 0755)) {
 			snprintf(err, errlen, "image store %s: %s", p, strerror(errno));
 			free(s);
 			return -1;
@@ -651,7 +583,7 @@ static int get_manifest(pull *p, const char *key, const char *want, json_t **doc
 	char path[PATH_MAX + 128];
 	blob_path(p->s, dig, path, sizeof path);
 	int rc = 0;
-	if (!blob_exists(p->s, dig) && write_atomic(path, resp.body, resp.len))
+	if (!blob_exists(p->s, dig) && rt_write_file(path, resp.body, resp.len))
 		rc = fail(p, "write %s: %s", path, strerror(errno));
 	st_reg_resp_clear(&resp);
 	if (rc) {
@@ -734,7 +666,7 @@ static int unpack_image(pull *p, const char *mdig, json_t *m)
 		st_rm_tree(tmp);
 		return fail(p, "rename %s: %s", final, strerror(en));
 	}
-	if (write_atomic(done, "", 0) != 0)
+	if (rt_write_file(done, "", 0) != 0)
 		return fail(p, "write %s: %s", done, strerror(errno));
 	return 0;
 }
